@@ -1,1 +1,26 @@
-export const hello = 1;
+/**
+ * @smtp/codec: SMTP bytes to values and back. Pure functions and small streaming state
+ * machines over `Uint8Array`; no I/O, no Node built-ins, no dependencies.
+ *
+ * @packageDocumentation
+ */
+export * from './bytes.js';
+export * from './errors.js';
+export * from './reply.js';
+export * from './line-framer.js';
+export * from './dot-decoder.js';
+export * from './dot-encoder.js';
+export * from './bdat.js';
+export * from './reply-parser.js';
+export * from './reply-format.js';
+export * from './reply-codes.js';
+export * from './enhanced-codes.js';
+export * from './command.js';
+export * from './address.js';
+export * from './params.js';
+export * from './command-parser.js';
+export * from './command-format.js';
+export * from './capabilities.js';
+export * from './xtext.js';
+export * from './base64.js';
+export * from './sasl.js';

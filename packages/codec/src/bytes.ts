@@ -1,0 +1,41 @@
+/** Carriage return, the first octet of an SMTP line end. */
+export const CR = 0x0d;
+/** Line feed, the second octet of an SMTP line end. */
+export const LF = 0x0a;
+/** Full stop: the DATA terminator and the dot that dot-stuffing doubles. */
+export const DOT = 0x2e;
+/** An SMTP line end. */
+export const CRLF: Uint8Array = Uint8Array.of(CR, LF);
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Encodes a string as UTF-8 octets. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Decodes UTF-8 octets to a string; invalid sequences become U+FFFD. */
+export function fromUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** Concatenates byte arrays into one new array (returns the only part itself when there is one). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** True when every octet is 7-bit ASCII. */
+export function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return false;
+  return true;
+}
