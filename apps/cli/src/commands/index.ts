@@ -1,0 +1,4 @@
+import type { CommandDefinition } from '../command.js';
+
+/** Every subcommand of `smtp`, in the order `smtp --help` lists them. */
+export const commands: readonly CommandDefinition[] = [];
