@@ -39,3 +39,10 @@ export function isAscii(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return false;
   return true;
 }
+
+/**
+ * How a reader treats line ends other than CRLF. `strict`: a bare LF or bare CR is an error
+ * (RFC 5321 §2.3.8). `lenient`: a bare LF ends a command line, and bare LF and CR inside message
+ * data are kept as content.
+ */
+export type LineEndingPolicy = 'strict' | 'lenient';
