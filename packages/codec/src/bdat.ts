@@ -1,3 +1,5 @@
+import { view } from './bytes.js';
+
 /** What one {@link BdatChunkReader.push} produced. */
 export interface BdatReadResult {
   /** The chunk's octets found in this push (a view into it), or undefined when there were none. */
@@ -49,9 +51,9 @@ export class BdatChunkReader {
     if (this.#remaining === 0) return { data: undefined, done: true, rest: chunk };
     const take = Math.min(this.#remaining, chunk.length);
     this.#remaining -= take;
-    const data = take > 0 ? chunk.subarray(0, take) : undefined;
+    const data = take > 0 ? view(chunk, 0, take) : undefined;
     if (this.#remaining > 0) return { data, done: false, rest: undefined };
-    return { data, done: true, rest: chunk.subarray(take) };
+    return { data, done: true, rest: view(chunk, take, chunk.length) };
   }
 }
 
@@ -80,7 +82,7 @@ export function* bdatFrames(body: Uint8Array, chunkSize: number): Generator<Bdat
   let at = 0;
   do {
     const end = Math.min(body.length, at + chunkSize);
-    yield { size: end - at, last: end === body.length, data: body.subarray(at, end) };
+    yield { size: end - at, last: end === body.length, data: view(body, at, end) };
     at = end;
   } while (at < body.length);
 }

@@ -46,3 +46,11 @@ export function isAscii(bytes: Uint8Array): boolean {
  * data are kept as content.
  */
 export type LineEndingPolicy = 'strict' | 'lenient';
+
+/**
+ * A plain `Uint8Array` view of `bytes[start, end)`, sharing its memory. Unlike `subarray` it
+ * does not look up the input's constructor (a Node `Buffer`'s costs more to build than the view).
+ */
+export function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
+}

@@ -1,4 +1,4 @@
-import { CR, DOT, LF, type LineEndingPolicy } from './bytes.js';
+import { CR, DOT, LF, type LineEndingPolicy, view } from './bytes.js';
 import { type LineEndScanner, SCAN_BARE, SCAN_EVERY_LF } from './line-end-scan.js';
 import { defaultLineEndScanner } from './line-end-scanner.js';
 
@@ -157,7 +157,7 @@ export class DotDecoder {
           if (byte === LF) {
             this.#position = 'done';
             this.#emit(body, chunk, from, at - 1);
-            return { body, done: true, rest: chunk.subarray(at + 1) };
+            return { body, done: true, rest: view(chunk, at + 1, length) };
           }
           // The CR after a stuffing dot is content, and not followed by LF: a bare CR.
           if (at === 0) this.#emit(body, HELD_CR, 0, 1);
@@ -220,6 +220,6 @@ export class DotDecoder {
     const room = this.#maxSize - this.#size;
     this.#size += count;
     if (room <= 0) return;
-    body.push(bytes.subarray(start, count > room ? start + room : end));
+    body.push(view(bytes, start, count > room ? start + room : end));
   }
 }

@@ -1,4 +1,4 @@
-import { CR, CRLF, concatBytes, DOT, LF, type LineEndingPolicy } from './bytes.js';
+import { CR, CRLF, concatBytes, DOT, LF, type LineEndingPolicy, view } from './bytes.js';
 import { DotDecoder } from './dot-decoder.js';
 import { type LineEndScanner, SCAN_BARE } from './line-end-scan.js';
 import { defaultLineEndScanner } from './line-end-scanner.js';
@@ -92,7 +92,7 @@ export class DotEncoder {
       this.#position = 'line-start';
     }
     if (this.#position === 'line-start' && at < length && chunk[at] === DOT) {
-      if (at > from) out.push(chunk.subarray(from, at));
+      if (at > from) out.push(view(chunk, from, at));
       out.push(DOT_ONLY);
       from = at;
     }
@@ -103,10 +103,10 @@ export class DotEncoder {
       const previous = stop === 0 ? this.#lastByte : (chunk[stop - 1] as number);
       if (chunk[stop] === LF && previous === CR) {
         // CRLF followed by a dot: the scanner stops only there for a well-formed line end.
-        out.push(chunk.subarray(from, stop + 1), DOT_ONLY);
+        out.push(view(chunk, from, stop + 1), DOT_ONLY);
         from = stop + 1;
       } else {
-        if (stop > from) out.push(chunk.subarray(from, stop));
+        if (stop > from) out.push(view(chunk, from, stop));
         this.#bare(out, chunk[stop] === LF ? 'bare-lf' : 'bare-cr', stop, CRLF);
         from = stop + 1;
         if (chunk[from] === DOT) out.push(DOT_ONLY);
@@ -141,12 +141,12 @@ export class DotEncoder {
     const byte = chunk[last] as number;
     const previous = last === 0 ? this.#lastByte : (chunk[last - 1] as number);
     if (byte === LF && previous !== CR) {
-      if (last > from) out.push(chunk.subarray(from, last));
+      if (last > from) out.push(view(chunk, from, last));
       this.#bare(out, 'bare-lf', last, CRLF);
       this.#position = 'line-start';
       return;
     }
-    if (last >= from) out.push(chunk.subarray(from));
+    if (last >= from) out.push(view(chunk, from, chunk.length));
     this.#position = byte === CR ? 'after-cr' : byte === LF ? 'line-start' : 'text';
   }
 

@@ -1,3 +1,4 @@
+import { view } from './bytes.js';
 import { findStopByByte, type LineEndScanner, SCAN_BARE, SCAN_EVERY_LF } from './line-end-scan.js';
 
 /*
@@ -226,7 +227,7 @@ export class SimdScanner implements LineEndScanner {
   #load(bytes: Uint8Array, at: number, before: number): void {
     const end = Math.min(bytes.length - 1, at + WINDOW);
     this.#memory[BASE - 1] = at === 0 ? before : (bytes[at - 1] as number);
-    this.#memory.set(bytes.subarray(at, end + 1), BASE);
+    this.#memory.set(view(bytes, at, end + 1), BASE);
     this.#source = bytes;
     this.#windowStart = at;
     this.#windowEnd = end;

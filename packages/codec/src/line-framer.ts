@@ -1,4 +1,4 @@
-import { CR, concatBytes, LF, type LineEndingPolicy } from './bytes.js';
+import { CR, concatBytes, LF, type LineEndingPolicy, view } from './bytes.js';
 import { type LineEndScanner, SCAN_BARE, SCAN_EVERY_LF } from './line-end-scan.js';
 import { defaultLineEndScanner } from './line-end-scanner.js';
 
@@ -71,6 +71,10 @@ export class LineFramer {
   #fault: LineFault = 'none';
   /** The last byte read: what precedes the first unread byte. */
   #lastByte = LF;
+  /** The first chunk's memory, looked up once per chunk: reading `.buffer` per line is slow. */
+  #viewSource: Uint8Array | undefined;
+  #viewBuffer: ArrayBufferLike = EMPTY.buffer;
+  #viewOffset = 0;
 
   constructor(options: LineFramerOptions = {}, scanner: LineEndScanner = defaultLineEndScanner()) {
     const maxLineLength = options.maxLineLength ?? 512;
@@ -127,8 +131,9 @@ export class LineFramer {
     const parts: Uint8Array[] = [];
     if (this.#partialLength > 0) parts.push(this.#partial.slice(0, this.#partialLength));
     const first = this.#chunks[0];
-    if (first !== undefined) parts.push(first.subarray(this.#offset), ...this.#chunks.slice(1));
+    if (first !== undefined) parts.push(view(first, this.#offset, first.length), ...this.#chunks.slice(1));
     this.#chunks.length = 0;
+    this.#viewSource = undefined;
     this.#offset = 0;
     this.#unread = 0;
     this.#startLine();
@@ -148,13 +153,23 @@ export class LineFramer {
     if (fault === 'bare-cr') return BARE_CR_EVENT;
     if (length > this.#maxLineLength) return { kind: 'too-long', length };
     const end = previous === CR ? lf - 1 : lf;
-    if (partial === 0) return { kind: 'line', line: chunk.subarray(start, end) };
+    if (partial === 0) return { kind: 'line', line: this.#view(chunk, start, end) };
     // The line began in an earlier chunk; a CR ending that chunk is not part of the line.
     const head = end < start ? partial - 1 : partial;
     const line = new Uint8Array(head + Math.max(0, end - start));
     line.set(this.#partial.subarray(0, head));
-    if (end > start) line.set(chunk.subarray(start, end), head);
+    if (end > start) line.set(view(chunk, start, end), head);
     return { kind: 'line', line };
+  }
+
+  /** A view of `chunk[start, end)`, as {@link view} but faster for many views of one chunk. */
+  #view(chunk: Uint8Array, start: number, end: number): Uint8Array {
+    if (chunk !== this.#viewSource) {
+      this.#viewSource = chunk;
+      this.#viewBuffer = chunk.buffer;
+      this.#viewOffset = chunk.byteOffset;
+    }
+    return new Uint8Array(this.#viewBuffer, this.#viewOffset + start, end - start);
   }
 
   /** Reads `chunk[start, end)` as part of the unfinished line, keeping it only while it may be wanted. */
@@ -179,7 +194,7 @@ export class LineFramer {
       grown.set(this.#partial.subarray(0, this.#partialLength));
       this.#partial = grown;
     }
-    this.#partial.set(chunk.subarray(start, end), this.#partialLength);
+    this.#partial.set(view(chunk, start, end), this.#partialLength);
     this.#partialLength = needed;
   }
 
@@ -190,6 +205,7 @@ export class LineFramer {
     if (end === chunk.length) {
       this.#chunks.shift();
       this.#offset = 0;
+      this.#viewSource = undefined;
     } else {
       this.#offset = end;
     }
