@@ -54,3 +54,13 @@ export type LineEndingPolicy = 'strict' | 'lenient';
 export function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
+
+/**
+ * Reads a {@link LineEndingPolicy} option (default `strict`); true for strict. Anything else is
+ * refused rather than taken as lenient, since a misspelt option must not weaken the checks.
+ */
+export function isStrictLineEndings(policy: LineEndingPolicy | undefined): boolean {
+  if (policy === undefined || policy === 'strict') return true;
+  if (policy === 'lenient') return false;
+  throw new RangeError(`lineEndings must be 'strict' or 'lenient', got ${JSON.stringify(policy)}`);
+}

@@ -116,6 +116,16 @@ describe.each(SCANNERS)('DotDecoder (%s scanner)', (_name, scanner) => {
       for (const piece of body) expect(piece.buffer).toBe(wire.buffer);
     });
 
+    it('refuses options that make no sense, naming the option', () => {
+      expect(() => new DotDecoder({ maxSize: -1 })).toThrow(/maxSize/);
+      expect(() => new DotDecoder({ maxSize: Number.NaN })).toThrow(RangeError);
+      expect(() => new DotDecoder({ maxLineLength: 0 })).toThrow(/maxLineLength/);
+      expect(() => new DotDecoder({ maxLineLength: 2.5 })).toThrow(RangeError);
+      // A misspelt policy must not quietly weaken the checks.
+      expect(() => new DotDecoder({ lineEndings: 'Strict' as 'strict' })).toThrow(/lineEndings/);
+      expect(() => new DotDecoder({ maxSize: Number.POSITIVE_INFINITY, maxLineLength: 1000 })).not.toThrow();
+    });
+
     it('ignores empty chunks', () => {
       const decoder = new DotDecoder({}, scanner);
       expect(decoder.push(new Uint8Array(0))).toEqual({ body: [], done: false, rest: undefined });

@@ -1,4 +1,4 @@
-import { CR, DOT, LF, type LineEndingPolicy, view } from './bytes.js';
+import { CR, DOT, isStrictLineEndings, LF, type LineEndingPolicy, view } from './bytes.js';
 import { type LineEndScanner, SCAN_BARE, SCAN_EVERY_LF } from './line-end-scan.js';
 import { defaultLineEndScanner } from './line-end-scanner.js';
 
@@ -83,9 +83,21 @@ export class DotDecoder {
   #lineEndingError: 'bare-lf' | 'bare-cr' | undefined;
 
   constructor(options: DotDecoderOptions = {}, scanner: LineEndScanner = defaultLineEndScanner()) {
-    this.#maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
-    this.#maxLineLength = options.maxLineLength ?? Number.POSITIVE_INFINITY;
-    this.#strict = (options.lineEndings ?? 'strict') === 'strict';
+    const { maxSize = Number.POSITIVE_INFINITY, maxLineLength = Number.POSITIVE_INFINITY } = options;
+    if (!(maxSize >= 0) || (maxSize !== Number.POSITIVE_INFINITY && !Number.isInteger(maxSize))) {
+      throw new RangeError(`maxSize must be a whole number of octets (0 or more), got ${maxSize}`);
+    }
+    if (
+      !(maxLineLength >= 1) ||
+      (maxLineLength !== Number.POSITIVE_INFINITY && !Number.isInteger(maxLineLength))
+    ) {
+      throw new RangeError(
+        `maxLineLength must be a whole number of octets (1 or more), got ${maxLineLength}`,
+      );
+    }
+    this.#maxSize = maxSize;
+    this.#maxLineLength = maxLineLength;
+    this.#strict = isStrictLineEndings(options.lineEndings);
     this.#flags = (this.#strict ? SCAN_BARE : 0) | (options.maxLineLength === undefined ? 0 : SCAN_EVERY_LF);
     this.#scanner = scanner;
   }

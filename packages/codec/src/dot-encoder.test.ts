@@ -110,6 +110,11 @@ describe.each(SCANNERS)('DotEncoder (%s scanner)', (_name, scanner) => {
     expect(run('.a\r\nb\r\n', { bareLineEndings: 'reject' })).toBe('..a\r\nb\r\n.\r\n');
   });
 
+  it('refuses an unknown bareLineEndings value', () => {
+    expect(() => new DotEncoder({ bareLineEndings: 'strip' as 'reject' })).toThrow(/bareLineEndings/);
+    expect(() => dotUnstuff(bytes('.\r\n'), { lineEndings: 'none' as 'strict' })).toThrow(/lineEndings/);
+  });
+
   it('refuses use after end()', () => {
     const encoder = new DotEncoder({}, scanner);
     encoder.end();

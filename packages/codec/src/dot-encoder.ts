@@ -1,4 +1,4 @@
-import { CR, CRLF, concatBytes, DOT, LF, type LineEndingPolicy, view } from './bytes.js';
+import { CR, CRLF, concatBytes, DOT, isStrictLineEndings, LF, type LineEndingPolicy, view } from './bytes.js';
 import { DotDecoder } from './dot-decoder.js';
 import { type LineEndScanner, SCAN_BARE } from './line-end-scan.js';
 import { defaultLineEndScanner } from './line-end-scanner.js';
@@ -69,7 +69,13 @@ export class DotEncoder {
   #consumed = 0;
 
   constructor(options: DotEncoderOptions = {}, scanner: LineEndScanner = defaultLineEndScanner()) {
-    this.#reject = options.bareLineEndings === 'reject';
+    const { bareLineEndings = 'normalize' } = options;
+    if (bareLineEndings !== 'normalize' && bareLineEndings !== 'reject') {
+      throw new RangeError(
+        `bareLineEndings must be 'normalize' or 'reject', got ${JSON.stringify(bareLineEndings)}`,
+      );
+    }
+    this.#reject = bareLineEndings === 'reject';
     this.#scanner = scanner;
   }
 
@@ -187,7 +193,9 @@ export function dotUnstuff(
   wire: Uint8Array,
   options: DotUnstuffOptions = {},
 ): { body: Uint8Array; rest: Uint8Array } | undefined {
-  const decoder = new DotDecoder({ lineEndings: options.lineEndings ?? 'strict' });
+  const decoder = new DotDecoder({
+    lineEndings: isStrictLineEndings(options.lineEndings) ? 'strict' : 'lenient',
+  });
   const { body, done, rest } = decoder.push(wire);
   const error = decoder.lineEndingError;
   if (error !== undefined) throw new BareLineEndingError(error);

@@ -83,8 +83,10 @@ describe.each(SCANNERS)('LineFramer (%s scanner)', (_name, scanner) => {
       expect(events('A\x00\xff\r\n')).toEqual([{ kind: 'line', line: 'A\x00\xff' }]);
     });
 
-    it('rejects a maxLineLength too small for a line end', () => {
+    it('rejects a maxLineLength too small for a line end, and unknown policies', () => {
       expect(() => new LineFramer({ maxLineLength: 2 })).toThrow(RangeError);
+      expect(() => new LineFramer({ maxLineLength: 100.5 })).toThrow(/maxLineLength/);
+      expect(() => new LineFramer({ lineEndings: 'loose' as 'lenient' })).toThrow(/lineEndings/);
     });
   });
 

@@ -1,4 +1,4 @@
-import { CR, concatBytes, LF, type LineEndingPolicy, view } from './bytes.js';
+import { CR, concatBytes, isStrictLineEndings, LF, type LineEndingPolicy, view } from './bytes.js';
 import { type LineEndScanner, SCAN_BARE, SCAN_EVERY_LF } from './line-end-scan.js';
 import { defaultLineEndScanner } from './line-end-scanner.js';
 
@@ -82,7 +82,7 @@ export class LineFramer {
       throw new RangeError(`maxLineLength must be an integer of at least 3, got ${maxLineLength}`);
     }
     this.#maxLineLength = maxLineLength;
-    this.#strict = (options.lineEndings ?? 'strict') === 'strict';
+    this.#strict = isStrictLineEndings(options.lineEndings);
     this.#flags = SCAN_EVERY_LF | (this.#strict ? SCAN_BARE : 0);
     this.#scanner = scanner;
   }
