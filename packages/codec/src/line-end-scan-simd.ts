@@ -170,6 +170,12 @@ type FindExport = (at: number, end: number, bare: number, every: number) => numb
 const BASE = 16;
 /** Bytes copied into WebAssembly memory at a time; leaves room for the 16-byte read past the end. */
 const WINDOW = PAGES * 65536 - BASE - 64;
+/**
+ * The first window over new input is small and each further one over the same input twice as
+ * large: a reader that takes one command line and hands the rest of the chunk to another reader
+ * should not pay for copying the whole chunk.
+ */
+const FIRST_WINDOW = 2048;
 /** Below this many positions the copy costs more than it saves. */
 const SMALL_RANGE = 48;
 
@@ -184,6 +190,7 @@ export class SimdScanner implements LineEndScanner {
   #source: Uint8Array | undefined;
   #windowStart = 0;
   #windowEnd = 0;
+  #windowSize = FIRST_WINDOW;
 
   private constructor(find: FindExport, memory: Uint8Array) {
     this.#find = find;
@@ -223,9 +230,10 @@ export class SimdScanner implements LineEndScanner {
     this.#source = undefined;
   }
 
-  /** Copies positions `[at, at + WINDOW)` (as far as they have a next byte) plus their neighbours. */
+  /** Copies positions from `at` on (as far as they have a next byte) plus their neighbours. */
   #load(bytes: Uint8Array, at: number, before: number): void {
-    const end = Math.min(bytes.length - 1, at + WINDOW);
+    this.#windowSize = this.#source === bytes ? Math.min(WINDOW, 2 * this.#windowSize) : FIRST_WINDOW;
+    const end = Math.min(bytes.length - 1, at + this.#windowSize);
     this.#memory[BASE - 1] = at === 0 ? before : (bytes[at - 1] as number);
     this.#memory.set(view(bytes, at, end + 1), BASE);
     this.#source = bytes;
