@@ -153,7 +153,7 @@ describe.each(SCANNERS)('DotDecoder (%s scanner)', (_name, scanner) => {
       }
     });
 
-    it.each(vectors)('lenient: %s does not end DATA; its bytes stay in the body as sent', (_name, vector) => {
+    it.each(vectors)('lenient: %s does not end DATA; what follows stays in the body', (_name, vector) => {
       const wire = `Subject: hi\r\n\r\nbody${vector}${smuggled}\r\n.\r\n`;
       for (const size of [undefined, ...AWKWARD_CHUNK_SIZES]) {
         const result = run(wire, { lineEndings: 'lenient' }, size);
