@@ -65,7 +65,9 @@ export function formatBdatCommand(size: number, last: boolean): string {
 
 /** One BDAT chunk of a body: the command's size and LAST flag, and the octets that follow it. */
 export interface BdatFrame {
+  /** Octets in this chunk: the `n` of `BDAT n`. */
   size: number;
+  /** True for the final chunk, sent as `BDAT n LAST`. */
   last: boolean;
   /** A view into the body. */
   data: Uint8Array;
