@@ -7,6 +7,8 @@ import { isStop, type LineEndScanner, SCAN_BARE } from './line-end-scan.js';
  */
 export class IndexOfScanner implements LineEndScanner {
   find(bytes: Uint8Array, from: number, to: number, before: number, flags: number): number {
+    if (to > bytes.length - 1)
+      throw new RangeError('LineEndScanner.find: `to` must be at most bytes.length - 1');
     const bare = (flags & SCAN_BARE) !== 0;
     let nextCr = bare ? bytes.indexOf(CR, from) : -1;
     let at = from;

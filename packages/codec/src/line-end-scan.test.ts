@@ -68,6 +68,12 @@ describe.each(SCANNERS)('%s scanner', (_name, scanner) => {
     expect(scanner.find(data, 400, 60_000, 0x41, 0)).toBe(60_000);
   });
 
+  it('refuses a range reaching the last byte (it has no next byte to look at)', () => {
+    const data = new Uint8Array(200).fill(0x61);
+    expect(() => scanner.find(data, 0, 200, 0x41, SCAN_BARE)).toThrow(RangeError);
+    expect(scanner.find(data, 0, 199, 0x41, SCAN_BARE)).toBe(199);
+  });
+
   it('forgets its copy when told, so refilled arrays are read afresh', () => {
     const data = new Uint8Array(1000).fill(0x61);
     data[500] = 0x0a;
