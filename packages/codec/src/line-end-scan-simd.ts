@@ -210,10 +210,10 @@ export class SimdScanner implements LineEndScanner {
   }
 
   find(bytes: Uint8Array, from: number, to: number, before: number, flags: number): number {
-    if (to - from < SMALL_RANGE) return findStopByByte(bytes, from, to, before, flags);
     // Positions past length - 1 have no next byte to look at (and could never fill a window).
     if (to > bytes.length - 1)
       throw new RangeError('LineEndScanner.find: `to` must be at most bytes.length - 1');
+    if (to - from < SMALL_RANGE) return findStopByByte(bytes, from, to, before, flags);
     const bare = (flags & SCAN_BARE) !== 0 ? 0xff : 0;
     const every = (flags & SCAN_EVERY_LF) !== 0 ? 0xff : 0;
     let at = from;
