@@ -19,6 +19,12 @@ const steps = [
   { name: 'build', kind: 'check', cmd: ['pnpm', 'build'] },
   { name: 'typecheck', kind: 'check', cmd: ['pnpm', 'typecheck'] },
   { name: 'unit and integration tests', kind: 'vitest', cmd: ['pnpm', 'exec', 'vitest', 'run'] },
+  { name: 'vscode extension (code-server)', kind: 'counted', cmd: ['pnpm', 'test:vscode'] },
+  {
+    name: 'grammar snapshots',
+    kind: 'check',
+    cmd: ['pnpm', '--filter', 'smtp-transcript-vscode', 'test:grammar'],
+  },
 ];
 
 function run(cmd, env) {
