@@ -53,7 +53,7 @@ export function globMismatch(glob: CompiledGlob, text: string): number | undefin
   for (let i = 1; i < pieces.length - 1; i++) {
     const piece = pieces[i] as string;
     const found = text.indexOf(piece, position);
-    if (found < 0 || found + piece.length > lastStart) return position;
+    if (found < 0) return position;
     position = found + piece.length;
   }
   if (lastStart < position) return Math.min(position, text.length);

@@ -24,8 +24,23 @@ export type MatchResult =
 /** The parts of a {@link ReplyExpectation} the matcher reads. */
 export type Expectation = Pick<ReplyExpectation, 'patterns' | 'shape'>;
 
-/** Tests one line's text; returns why it does not match, or undefined when it does. */
-type TextTest = (text: string) => string | undefined;
+/** Why a line's text does not match, and how far into the text it did match. */
+interface TextMismatch {
+  readonly reason: string;
+  readonly column: number;
+}
+
+/** Tests one line's text; undefined when it matches. */
+type TextTest = (text: string) => TextMismatch | undefined;
+
+/** A line that did not match, ranked by how close it came (see `matchLines`). */
+interface LineMismatch {
+  readonly reason: string;
+  /** 0: wrong code, 1: wrong separator, 2: wrong text. */
+  readonly stage: number;
+  /** For a text mismatch: how many characters matched. */
+  readonly column: number;
+}
 
 type CompiledLine =
   | { readonly kind: 'ellipsis' }
@@ -85,15 +100,17 @@ function matchSingle(
   if (!codeMatches(pattern.code, code)) return `code ${code} does not match ${pattern.code}`;
   if (!pattern.text) return undefined;
   const last = lines.length - 1;
-  const reason = pattern.text(lines[last] as string);
-  if (reason === undefined) return undefined;
-  return lines.length === 1 ? reason : `line ${last + 1} (the last): ${reason}`;
+  const mismatch = pattern.text(lines[last] as string);
+  if (mismatch === undefined) return undefined;
+  return lines.length === 1 ? mismatch.reason : `line ${last + 1} (the last): ${mismatch.reason}`;
 }
 
 /**
  * `lines` shape: pattern lines against reply lines one to one, `...` taking zero or more.
- * Explores every alignment (patterns × lines, no backtracking) and explains the failure that
- * got furthest into the reply.
+ * Explores every alignment (patterns × lines, no backtracking). Without `...` there is one
+ * alignment and its first difference is explained; with `...` the explained failure is the one
+ * that came closest: furthest into the pattern, then furthest into the line (code, separator,
+ * text, and how much of the text), then earliest in the reply.
  */
 function matchLines(
   patterns: readonly CompiledLine[],
@@ -105,7 +122,7 @@ function matchLines(
   const width = n + 1;
   const reached = new Uint8Array((m + 1) * width);
   reached[0] = 1;
-  let comparison: { i: number; j: number; reason: string } | undefined;
+  let closest: (LineMismatch & { i: number; j: number }) | undefined;
   let ended: string | undefined;
   let overflow: string | undefined;
   for (let i = 0; i <= m; i++) {
@@ -126,14 +143,20 @@ function matchLines(
         ended ??= `line ${j + 1}: expected \`${pattern.shown}\` but the reply ended`;
         continue;
       }
-      const reason = compareLine(pattern, code, lines, j);
-      if (reason === undefined) reached[(i + 1) * width + j + 1] = 1;
-      else if (!comparison || j > comparison.j || (j === comparison.j && i > comparison.i)) {
-        comparison = { i, j, reason: `line ${j + 1}: ${reason}` };
-      }
+      const mismatch = compareLine(pattern, code, lines, j);
+      if (mismatch === undefined) reached[(i + 1) * width + j + 1] = 1;
+      else if (!closest || closer(i, mismatch, closest)) closest = { ...mismatch, i, j };
     }
   }
-  return comparison?.reason ?? ended ?? overflow ?? 'the reply does not match';
+  if (closest) return `line ${closest.j + 1}: ${closest.reason}`;
+  return ended ?? overflow ?? 'the reply does not match';
+}
+
+/** Whether a mismatch of pattern line `i` came closer than the best so far (ties keep the earlier). */
+function closer(i: number, mismatch: LineMismatch, best: LineMismatch & { i: number }): boolean {
+  if (i !== best.i) return i > best.i;
+  if (mismatch.stage !== best.stage) return mismatch.stage > best.stage;
+  return mismatch.column > best.column;
 }
 
 function compareLine(
@@ -141,16 +164,22 @@ function compareLine(
   code: number,
   lines: readonly string[],
   j: number,
-): string | undefined {
-  if (!codeMatches(pattern.code, code)) return `code ${code} does not match ${pattern.code}`;
+): LineMismatch | undefined {
+  if (!codeMatches(pattern.code, code))
+    return { reason: `code ${code} does not match ${pattern.code}`, stage: 0, column: 0 };
   const isLast = j === lines.length - 1;
   const actual = showReplyLine(code, lines, j);
   const wantsLast = pattern.separator !== '-';
-  if (wantsLast && !isLast)
-    return `expected the last line \`${pattern.shown}\` but the reply continues with \`${actual}\``;
-  if (!wantsLast && isLast)
-    return `expected a continuation line \`${pattern.shown}\` but the reply ends with \`${actual}\``;
-  return pattern.text?.(lines[j] as string);
+  if (wantsLast && !isLast) {
+    const reason = `expected the last line \`${pattern.shown}\` but the reply continues with \`${actual}\``;
+    return { reason, stage: 1, column: 0 };
+  }
+  if (!wantsLast && isLast) {
+    const reason = `expected a continuation line \`${pattern.shown}\` but the reply ends with \`${actual}\``;
+    return { reason, stage: 1, column: 0 };
+  }
+  const text = pattern.text?.(lines[j] as string);
+  return text && { ...text, stage: 2 };
 }
 
 function showReplyLine(code: number, lines: readonly string[], j: number): string {
@@ -210,9 +239,11 @@ export function compileText(text: TextPattern, scope: Scope): ResolveResult<Text
       ok: true,
       value: (actual) => {
         const at = globMismatch(glob.value, actual);
-        return at === undefined
-          ? undefined
-          : `text \`${printable(actual)}\` does not match glob \`${source}\` at column ${at + 1}`;
+        if (at === undefined) return undefined;
+        return {
+          reason: `text \`${printable(actual)}\` does not match glob \`${source}\` at column ${at + 1}`,
+          column: at,
+        };
       },
     };
   }
@@ -221,7 +252,9 @@ export function compileText(text: TextPattern, scope: Scope): ResolveResult<Text
   return {
     ok: true,
     value: (actual) =>
-      regex.value.test(actual) ? undefined : `text \`${printable(actual)}\` does not match ${text.source}`,
+      regex.value.test(actual)
+        ? undefined
+        : { reason: `text \`${printable(actual)}\` does not match ${text.source}`, column: 0 },
   };
 }
 

@@ -52,6 +52,7 @@ interface SessionBuilder {
   readonly connect: ConnectDirective | undefined;
   readonly implicitTls: boolean;
   greeting: 'pending' | 'expected' | 'implicit';
+  ending: SessionEnding;
   readonly steps: Step[];
   readonly stream: ClientStream<SendLine>;
   /** What is waiting for a reply, oldest first. */
@@ -95,7 +96,7 @@ export function buildStructure(lines: LineNode[], diagnostics: DiagnosticList): 
 
 class StructureBuilder {
   private readonly preamble: DirectiveStep[] = [];
-  private readonly sessions: Session[] = [];
+  private readonly sessions: SessionBuilder[] = [];
   private connection: Connection = { state: 'none' };
   private group: OpenGroup = NO_GROUP;
   private pendingImplicitTls: Range | undefined;
@@ -156,8 +157,10 @@ class StructureBuilder {
         '@tls implicit applies to the next connection, but no @connect follows',
       );
     }
-    this.checkServerUse();
-    return { preamble: this.preamble, sessions: this.sessions, server: this.server };
+    // Built last: directives after an @close still join the steps (and the range) of its session.
+    const sessions = this.sessions.map(finishSession);
+    this.checkServerUse(sessions);
+    return { preamble: this.preamble, sessions, server: this.server };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -404,6 +407,7 @@ class StructureBuilder {
       connect,
       implicitTls: this.pendingImplicitTls !== undefined,
       greeting: 'pending',
+      ending: 'end-of-file',
       steps: [],
       stream: new ClientStream(),
       queue: [{ kind: 'greeting' }],
@@ -411,25 +415,14 @@ class StructureBuilder {
     };
     this.pendingImplicitTls = undefined;
     this.connection = { state: 'open', session };
+    this.sessions.push(session);
     return session;
   }
 
   private endSession(session: SessionBuilder, ending: SessionEnding): void {
     this.closeGroup(ending === 'end-of-file' ? 'before the end of the file' : '');
     this.reportUnfinished(session);
-    const last = session.steps[session.steps.length - 1];
-    const target: 'default' | HostPort = session.connect?.target ?? 'default';
-    const built: Session = {
-      index: session.index,
-      range: last ? spanRanges(session.start, last.range) : session.start,
-      ...(session.connect ? { connect: session.connect } : {}),
-      target,
-      implicitTls: session.implicitTls,
-      greeting: session.greeting === 'expected' ? 'expected' : 'implicit',
-      steps: session.steps,
-      ending,
-    };
-    this.sessions.push(built);
+    session.ending = ending;
     this.connection = { state: 'none' };
   }
 
@@ -517,9 +510,9 @@ class StructureBuilder {
     }
   }
 
-  private checkServerUse(): void {
-    if (this.serverLines.length === 0 || this.sessions.length === 0) return;
-    if (!this.sessions.every((s) => s.target !== 'default')) return;
+  private checkServerUse(sessions: readonly Session[]): void {
+    if (this.serverLines.length === 0 || sessions.length === 0) return;
+    if (!sessions.every((s) => s.target !== 'default')) return;
     for (const line of this.serverLines) {
       this.diagnostics.warning(
         line.nameRange,
@@ -528,6 +521,20 @@ class StructureBuilder {
       );
     }
   }
+}
+
+function finishSession(session: SessionBuilder): Session {
+  const last = session.steps[session.steps.length - 1];
+  return {
+    index: session.index,
+    range: last ? spanRanges(session.start, last.range) : session.start,
+    ...(session.connect ? { connect: session.connect } : {}),
+    target: session.connect?.target ?? 'default',
+    implicitTls: session.implicitTls,
+    greeting: session.greeting === 'expected' ? 'expected' : 'implicit',
+    steps: session.steps,
+    ending: session.ending,
+  };
 }
 
 function shapeOf(patterns: readonly LinePattern[]): ExpectationShape {
