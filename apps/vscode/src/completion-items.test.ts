@@ -5,7 +5,10 @@ import {
   type CompletionList,
   completionsAt,
   DIRECTIVE_COMPLETIONS,
+  EXTENSION_COMPLETIONS,
+  enhancedCodeCompletions,
   parameterCompletions,
+  REPLY_CODE_COMPLETIONS,
   VERB_COMPLETIONS,
 } from './completion-items.js';
 import { DIRECTIVE_DOCS } from './docs/directives.js';
@@ -101,9 +104,26 @@ describe('completionsAt', () => {
     expect(completionsAt('S: 250 {{', '}} ok').items[0]?.insertText).toBe('env:${1:NAME}');
   });
 
-  it('offers nothing in message text, on S: lines or in comments', () => {
+  it('offers reply codes after S:, EHLO keywords after 250- and enhanced codes of the reply class', () => {
+    expect(completionsAt('S: ')).toEqual({ items: REPLY_CODE_COMPLETIONS, replaceFrom: 3 });
+    expect(completionsAt('S: 25').replaceFrom).toBe(3);
+    expect(labels(completionsAt('S: '))).toEqual(expect.arrayContaining(['220', '250', '354', '550']));
+    const keyword = completionsAt('S: 250-PIPE');
+    expect(keyword.items).toBe(EXTENSION_COMPLETIONS);
+    expect(keyword.replaceFrom).toBe('S: 250-'.length);
+    expect(labels(keyword)).toEqual(expect.arrayContaining(['PIPELINING', 'STARTTLS', 'SIZE']));
+    const enhanced = completionsAt('S: 550 5.1');
+    expect(enhanced.replaceFrom).toBe('S: 550 '.length);
+    expect(labels(enhanced)).toContain('5.1.1');
+    expect(labels(enhanced).every((label) => label.startsWith('5.'))).toBe(true);
+    expect(labels(completionsAt('S: 4xx ')).every((label) => label.startsWith('4.'))).toBe(true);
+    expect(enhancedCodeCompletions('2').every((item) => item.label.startsWith('2.'))).toBe(true);
+  });
+
+  it('offers nothing in message text, after the text of a reply or in comments', () => {
     expect(labels(completionsAt('C: ', '', { messageText: true }))).toEqual([]);
-    expect(labels(completionsAt('S: 250 '))).toEqual([]);
+    expect(labels(completionsAt('S: 250 2.1.0 '))).toEqual([]);
+    expect(labels(completionsAt('S: 354 *'))).toEqual([]);
     expect(labels(completionsAt('# C: '))).toEqual([]);
     expect(labels(completionsAt('C: EHLO '))).toEqual([]);
   });

@@ -1,16 +1,28 @@
 /**
  * What to offer for completion at a cursor, decided from the text of the line around it: verbs
- * after `C: `, directives after `@`, ESMTP parameters and their values on MAIL/RCPT lines, and the
+ * after `C: `, directives after `@`, ESMTP parameters and their values on MAIL/RCPT lines, reply
+ * codes after `S: `, EHLO keywords after `S: 250-`, enhanced codes after a reply code, and the
  * forms of `{{…}}`. Pure data; the completion provider turns entries into `vscode.CompletionItem`s.
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${1:…}` is VS Code snippet syntax, not a template.
+import { enhancedCodes, KNOWN_EXTENSIONS, replyCodes } from '@smtp/codec';
+import { enhancedCodeMarkdown, replyCodeMarkdown } from './docs/codes.js';
 import { DIRECTIVE_DOCS, type DirectiveDoc } from './docs/directives.js';
+import { extensionMarkdown } from './docs/extensions.js';
 import { directiveMarkdown, parameterMarkdown, verbMarkdown } from './docs/markdown.js';
 import { describeParameter, type ParameterDoc, type ParameterVerb, parametersOf } from './docs/parameters.js';
 import { VERB_DOCS, type VerbDoc } from './docs/verbs.js';
 
 /** What an entry completes; the provider maps it to an icon. */
-export type CompletionKind = 'verb' | 'directive' | 'parameter' | 'parameter-value' | 'variable-form';
+export type CompletionKind =
+  | 'verb'
+  | 'directive'
+  | 'parameter'
+  | 'parameter-value'
+  | 'variable-form'
+  | 'reply-code'
+  | 'enhanced-code'
+  | 'extension';
 
 /** One thing to offer. */
 export interface CompletionEntry {
@@ -112,6 +124,37 @@ export function parameterCompletions(verb: ParameterVerb): readonly CompletionEn
   return parametersOf(verb).map(parameterEntry);
 }
 
+/** Every reply code an RFC defines, ready to offer after `S: `. */
+export const REPLY_CODE_COMPLETIONS: readonly CompletionEntry[] = [...replyCodes.values()].map((info) => ({
+  label: String(info.code),
+  kind: 'reply-code',
+  detail: info.title,
+  documentation: replyCodeMarkdown(String(info.code)) ?? info.description,
+  insertText: String(info.code),
+}));
+
+/** EHLO keywords, ready to offer on the continuation lines of an EHLO reply (`S: 250-`). */
+export const EXTENSION_COMPLETIONS: readonly CompletionEntry[] = KNOWN_EXTENSIONS.map((extension) => ({
+  label: extension.keyword,
+  kind: 'extension',
+  detail: extension.source,
+  documentation: extensionMarkdown(extension),
+  insertText: extension.keyword,
+}));
+
+/** The registered enhanced status codes of one class (`2`, `4` or `5`), to offer after a reply code. */
+export function enhancedCodeCompletions(classDigit: '2' | '4' | '5'): readonly CompletionEntry[] {
+  return [...enhancedCodes.values()]
+    .filter((info) => info.code.startsWith(`${classDigit}.`))
+    .map((info) => ({
+      label: info.code,
+      kind: 'enhanced-code',
+      detail: info.title,
+      documentation: enhancedCodeMarkdown(info.code) ?? info.description,
+      insertText: info.code,
+    }));
+}
+
 const VARIABLE_FORMS = [
   {
     label: 'env:',
@@ -148,6 +191,19 @@ export function completionsAt(before: string, after = '', context: LineContext =
 
   const parameterLine = PARAMETER_LINE.exec(before);
   if (parameterLine) return parameterPosition(before, parameterLine[1] ? 'MAIL' : 'RCPT');
+
+  if (/^S: [0-9x]{0,2}$/.test(before)) return { items: REPLY_CODE_COMPLETIONS, replaceFrom: 3 };
+  const keyword = /^S: 25[0-9x]-([A-Za-z0-9-]*)$/.exec(before);
+  if (keyword)
+    return { items: EXTENSION_COMPLETIONS, replaceFrom: before.length - (keyword[1]?.length ?? 0) };
+  const enhanced = /^S: ([245])[0-9x]{2}[ -]([0-9.]*)$/.exec(before);
+  if (enhanced) {
+    const classDigit = enhanced[1] as '2' | '4' | '5';
+    return {
+      items: enhancedCodeCompletions(classDigit),
+      replaceFrom: before.length - (enhanced[2]?.length ?? 0),
+    };
+  }
   return NOTHING;
 }
 
