@@ -12,6 +12,7 @@ export { COMMAND_STATES, type CommandState, type Greeting, type SessionState } f
 export {
   HANDLER_SUMMARIES,
   type HandlerName,
+  LINE_CHECKS,
   renderTransitionTable,
   TABLE_VERBS,
   type TableVerb,

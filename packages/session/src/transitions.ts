@@ -169,16 +169,29 @@ export const HANDLER_SUMMARIES: Readonly<Record<HandlerName, string>> = {
 function cell(value: Transition): string {
   if ('handler' in value) return `**${value.handler}**`;
   const reply = REPLIES[value.reply];
-  return reply.enhanced === undefined ? `${reply.code}` : `${reply.code} ${reply.enhanced}`;
+  return `${reply.code} ${reply.enhanced ?? ''} (${value.reply})`.replace('  ', ' ');
 }
 
+/** What happens to every command line before the table is consulted, in this order. */
+export const LINE_CHECKS: readonly string[] = [
+  'after `maxErrors` error replies (default 10): `421 4.7.0` and close, whatever the command',
+  'a bare LF or CR (strict mode): `521 5.5.2` and close',
+  'longer than `maxCommandLineLength` (default 512 octets with CRLF; AUTH up to 12288): `500 5.5.6`, the line is dropped',
+  'a NUL octet: `501 5.5.2`',
+  'then the verb (the first word, any case) picks the row; the parser runs only for handlers',
+];
+
 /**
- * Renders the transition table as Markdown: one row per verb, one column per command-reading
- * state, handlers in bold, fixed replies as `code enhanced`; then what each handler does and the
- * text of every fixed reply used.
+ * Renders the transition table as Markdown: the checks every line passes first, then one row
+ * per verb and one column per command-reading state (handlers in bold, fixed replies as
+ * `code enhanced (name)`), what each handler does, and the text of every fixed reply used.
  */
 export function renderTransitionTable(): string {
-  const lines: string[] = [];
+  const lines: string[] = ['Every command line first passes these checks, in order:', ''];
+  LINE_CHECKS.forEach((check, index) => {
+    lines.push(`${index + 1}. ${check}`);
+  });
+  lines.push('');
   lines.push(`| verb | ${COMMAND_STATES.join(' | ')} |`);
   lines.push(`| --- | ${COMMAND_STATES.map(() => '---').join(' | ')} |`);
   const used = new Set<ReplyName>();
