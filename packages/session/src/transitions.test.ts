@@ -52,6 +52,18 @@ const SAMPLE: Readonly<Record<TableVerb, string>> = {
   '*': 'FROB\r\n',
 };
 
+/** Undoes the column padding a Markdown formatter adds to tables. */
+function normalizeMarkdown(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('|')) return line;
+      const cells = line.split(/(?<!\\)\|/).slice(1, -1);
+      return `| ${cells.map((cell) => cell.trim().replace(/^-{3,}$/, '---')).join(' | ')} |`;
+    })
+    .join('\n');
+}
+
 describe('transition table', () => {
   it('has a transition for every verb in every command state', () => {
     for (const verb of TABLE_VERBS) {
@@ -115,6 +127,6 @@ describe('transition table', () => {
 
   it('is the table printed in the package README', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(renderTransitionTable());
+    expect(normalizeMarkdown(readme)).toContain(normalizeMarkdown(renderTransitionTable()));
   });
 });
