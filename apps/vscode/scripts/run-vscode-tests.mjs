@@ -46,6 +46,7 @@ function parseArguments(args) {
       console.error(
         'usage: node scripts/run-vscode-tests.mjs [--screenshot FILE.png] [--timeout SECONDS] [--keep]',
       );
+      console.log('0 passed, 1 failed');
       process.exit(2);
     }
   }
