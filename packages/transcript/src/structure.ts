@@ -13,7 +13,6 @@ import type {
   DirectiveStep,
   ExpectationShape,
   ExpectLine,
-  HostPort,
   LineNode,
   LinePattern,
   Range,
