@@ -81,6 +81,7 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
+const HYPHEN = 0x2d;
 
 /** RFC 5322 atext, plus any non-ASCII character (RFC 6531). */
 const ATEXT = new Uint8Array(128);
@@ -146,21 +147,48 @@ export function isDotString(text: string): boolean {
  * label may also hold non-ASCII characters (a U-label; IDNA rules are not checked).
  */
 export function isValidDomain(text: string, options: PathOptions = {}): boolean {
-  const utf8 = options.smtputf8 ?? true;
-  if (text.length === 0 || octets(text) > MAX_DOMAIN_LENGTH || hasLoneSurrogate(text)) return false;
-  let labelStart = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i === text.length ? DOT : text.charCodeAt(i);
-    if (code === DOT) {
-      const label = text.slice(labelStart, i);
-      if (label.length === 0 || label.startsWith('-') || label.endsWith('-') || octets(label) > 63)
-        return false;
-      labelStart = i + 1;
-    } else if (!(isLetDig(code) || code === 0x2d || (utf8 && code >= 0x80))) {
-      return false;
+  const scan = scanDomainName(text, 0, options.smtputf8 ?? true);
+  if (scan === undefined || scan.end !== text.length) return false;
+  return scan.nonAscii
+    ? octets(text) <= MAX_DOMAIN_LENGTH && !hasLoneSurrogate(text)
+    : text.length <= MAX_DOMAIN_LENGTH;
+}
+
+/** Where a domain name read from some index ends, and whether it holds non-ASCII characters. */
+interface DomainScan {
+  readonly end: number;
+  readonly nonAscii: boolean;
+}
+
+/** True for a label from `from` to `to`: 1-63 octets, not starting or ending with a hyphen. */
+function isValidLabel(text: string, from: number, to: number, nonAscii: boolean): boolean {
+  if (to === from || text.charCodeAt(from) === HYPHEN || text.charCodeAt(to - 1) === HYPHEN) return false;
+  return nonAscii ? octets(text.slice(from, to)) <= 63 : to - from <= 63;
+}
+
+/**
+ * Reads a domain name from `start` up to the first character that cannot be part of one
+ * (checking its labels on the way, in one pass); `undefined` when a label is malformed.
+ */
+function scanDomainName(text: string, start: number, allowUtf8: boolean): DomainScan | undefined {
+  let labelStart = start;
+  let nonAscii = false;
+  let labelNonAscii = false;
+  let i = start;
+  for (; ; i++) {
+    const code = text.charCodeAt(i); // NaN past the end, which matches nothing below
+    if (isLetDig(code) || code === HYPHEN) continue;
+    if (code >= 0x80 && allowUtf8) {
+      nonAscii = true;
+      labelNonAscii = true;
+      continue;
     }
+    if (!isValidLabel(text, labelStart, i, labelNonAscii)) return undefined;
+    if (code !== DOT) break;
+    labelStart = i + 1;
+    labelNonAscii = false;
   }
-  return true;
+  return { end: i, nonAscii };
 }
 
 function isIpv4(text: string): boolean {
@@ -328,17 +356,6 @@ function readQuoted(text: string, start: number): { value: string; end: number }
   return undefined;
 }
 
-/** Index of the first character at or after `start` that cannot be part of a domain or route host. */
-function domainEnd(text: string, start: number): number {
-  let i = start;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (!(isLetDig(code) || code === 0x2d || code === DOT || code >= 0x80)) break;
-    i++;
-  }
-  return i;
-}
-
 /**
  * Reads a path that starts at `text[start]` (which must be `<`) and reports where it ended.
  * `role` says which command it belongs to: `'reverse'` (MAIL: `<>` allowed) or `'forward'`
@@ -373,11 +390,10 @@ export function readPath(
   if (text.charCodeAt(at) === AT) {
     sourceRoute = [];
     for (;;) {
-      const hostEnd = domainEnd(text, at + 1);
-      const host = text.slice(at + 1, hostEnd);
-      if (!isValidDomain(host)) return fail('syntax', 'malformed source route');
-      sourceRoute.push(host);
-      at = hostEnd;
+      const host = scanDomainName(text, at + 1, true);
+      if (host === undefined) return fail('syntax', 'malformed source route');
+      sourceRoute.push(text.slice(at + 1, host.end));
+      at = host.end;
       const separator = text.charCodeAt(at);
       if (separator === COLON) break;
       if (separator !== COMMA || text.charCodeAt(at + 1) !== AT)
@@ -389,20 +405,32 @@ export function readPath(
   const localStart = at;
   let localPart: string;
   let dotString = false;
+  let localNonAscii = false;
   if (text.charCodeAt(at) === DQUOTE) {
     const quoted = readQuoted(text, at);
     if (quoted === undefined) return fail('syntax', 'malformed quoted local part');
     localPart = quoted.value;
     at = quoted.end;
   } else {
-    let end = at;
-    while (end < text.length && (isAtext(text.charCodeAt(end)) || text.charCodeAt(end) === DOT)) end++;
-    localPart = text.slice(at, end);
-    if (!isDotString(localPart)) {
-      return fail('syntax', localPart === '' ? 'the address has no local part' : 'malformed local part');
+    // A dot-string, checked as it is read: atoms of atext joined by single dots.
+    let afterDot = true;
+    for (; ; at++) {
+      const code = text.charCodeAt(at);
+      if (code === DOT) {
+        if (afterDot)
+          return fail('syntax', at === localStart ? 'the address has no local part' : 'malformed local part');
+        afterDot = true;
+      } else if (code < 0x80 ? ATEXT[code] === 1 : code >= 0x80) {
+        if (code >= 0x80) localNonAscii = true;
+        afterDot = false;
+      } else {
+        break;
+      }
     }
+    if (at === localStart) return fail('syntax', 'the address has no local part');
+    if (afterDot) return fail('syntax', 'malformed local part');
+    localPart = text.slice(localStart, at);
     dotString = true;
-    at = end;
   }
   if (text.charCodeAt(at) === GT) {
     if (
@@ -416,22 +444,48 @@ export function readPath(
     return fail('syntax', 'the address has no domain');
   }
   if (text.charCodeAt(at) !== AT) return fail('syntax', 'malformed local part');
-  const writtenLocalLength = octets(text.slice(localStart, at));
+  const localEnd = at;
   at++;
   let domainStop: number;
+  let domainNonAscii = false;
   if (text.charCodeAt(at) === LBRACKET) {
     domainStop = text.indexOf(']', at);
     if (domainStop === -1) return fail('syntax', 'unterminated address literal');
     domainStop++;
   } else {
-    domainStop = domainEnd(text, at);
+    const scan = scanDomainName(text, at, true);
+    if (scan === undefined) return fail('syntax', 'malformed domain');
+    domainStop = scan.end;
+    domainNonAscii = scan.nonAscii;
   }
-  const domain = text.slice(at, domainStop);
   if (text.charCodeAt(domainStop) !== GT) {
     return fail('syntax', domainStop >= text.length ? 'the address lacks its closing >' : 'malformed domain');
   }
+  const domain = text.slice(at, domainStop);
+  if (dotString && sourceRoute === undefined && text.charCodeAt(at) !== LBRACKET) {
+    // The common case, already fully checked above: build the path without a second pass.
+    const utf8 = localNonAscii || domainNonAscii;
+    if (utf8 && (hasLoneSurrogate(localPart) || hasLoneSurrogate(domain))) {
+      return fail('syntax', 'the address has broken UTF-16');
+    }
+    if (utf8 && options.smtputf8 === false) {
+      return fail('non-ascii', 'the address has non-ASCII characters and SMTPUTF8 is not in use');
+    }
+    const localOctets = localNonAscii ? octets(localPart) : localPart.length;
+    const domainOctets = domainNonAscii ? octets(domain) : domain.length;
+    if (localOctets > MAX_LOCAL_PART_LENGTH) {
+      return fail('too-long', `the local part is longer than ${MAX_LOCAL_PART_LENGTH} octets`);
+    }
+    if (domainOctets > MAX_DOMAIN_LENGTH)
+      return fail('too-long', `the domain is longer than ${MAX_DOMAIN_LENGTH} octets`);
+    if (localOctets + domainOctets + 3 > MAX_PATH_LENGTH) {
+      return fail('too-long', `the path is longer than ${MAX_PATH_LENGTH} octets`);
+    }
+    const address = text.slice(localStart, domainStop);
+    return { ok: true, path: { kind: 'mailbox', address, localPart, domain, utf8 }, end: domainStop + 1 };
+  }
   // Limits apply to the path as written, which is never shorter than the form `address` holds.
-  if (writtenLocalLength > MAX_LOCAL_PART_LENGTH) {
+  if (octets(text.slice(localStart, localEnd)) > MAX_LOCAL_PART_LENGTH) {
     return fail('too-long', `the local part is longer than ${MAX_LOCAL_PART_LENGTH} octets`);
   }
   if (octets(domain) > MAX_DOMAIN_LENGTH)

@@ -136,6 +136,7 @@ describe('refusals (each carries the reply of server-behaviour.md)', () => {
     expect(refusal(' MAIL FROM:<a@b.test>')).toBe('500 5.5.2');
     expect(refusal('MAIL:FROM:<a@b.test>')).toBe('500 5.5.2');
     expect(refusal('\u00e9HLO x')).toBe('500 5.5.2');
+    expect(refusal(Uint8Array.of(0xef, 0xbb, 0xbf, ...utf8('NOOP')))).toBe('500 5.5.2');
   });
 
   it('writes one-line, actionable messages', () => {

@@ -21,8 +21,9 @@ const CR = 0x0d;
 const LF = 0x0a;
 const VERB = /^[A-Za-z][A-Za-z0-9-]*$/;
 const MECHANISM = /^[A-Za-z0-9_-]{1,20}$/;
-const asciiDecoder = new TextDecoder('utf-8');
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte-order mark is not a valid start of a command, so it must stay visible.
+const lenientDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function refuse(code: number, enhanced: string, message: string): ParseResult<Command> {
   return { ok: false, error: new SmtpError(code, message, { enhanced }) };
@@ -162,13 +163,10 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
 
 /** Decodes a command line's octets, or says why it cannot be a command line. */
 function decodeLine(bytes: Uint8Array): string | ParseResult<Command> {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    const octet = bytes[i] as number;
-    if (octet === NUL) return refuse(501, '5.5.2', 'NUL character in command line');
-    if (octet >= 0x80) ascii = false;
-  }
-  if (ascii) return asciiDecoder.decode(bytes);
+  if (bytes.indexOf(NUL) !== -1) return refuse(501, '5.5.2', 'NUL character in command line');
+  const text = lenientDecoder.decode(bytes);
+  // A replacement character means invalid UTF-8, unless the client really sent U+FFFD.
+  if (text.indexOf('\uFFFD') === -1) return text;
   try {
     return strictDecoder.decode(bytes);
   } catch {
