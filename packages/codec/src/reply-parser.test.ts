@@ -131,6 +131,17 @@ describe('ReplyParser: errors', () => {
     expect(reasons('hello\r\n25\r\n')).toEqual(['missing-code', 'missing-code']);
   });
 
+  it('a byte-order mark before the code is not skipped, wherever the chunk starts', () => {
+    const bytes = utf8('250 a\r\n\uFEFF250 b\r\n');
+    expect(parseAll(bytes).events.map((e) => (e.kind === 'reply' ? e.reply.code : e.reason))).toEqual([
+      250,
+      'missing-code',
+    ]);
+    const parser = new ReplyParser();
+    parser.push(bytes.subarray(0, 7));
+    expect(plain(parser.push(bytes.subarray(7))).map((e) => e.kind)).toEqual(['error']);
+  });
+
   it('bad code: digits mixed with letters', () => {
     expect(reasons('2x0 Ok\r\n')).toEqual(['bad-code']);
   });
@@ -286,9 +297,19 @@ describe('ReplyParser properties', () => {
       ),
       fc.string({ maxLength: 12 }),
     );
+    // Octets that are not UTF-8 (stray continuation bytes, cut sequences) next to line ends.
+    const broken = fc.oneof(
+      fc.uint8Array({ maxLength: 8 }),
+      fc.constantFrom(
+        Uint8Array.of(0x32, 0x35, 0x30, 0x20, 0xe2, 0x82, 0x0d, 0x0a),
+        Uint8Array.of(0x80, 0x0a),
+      ),
+    );
+    const piece = fc.oneof(lineish.map(utf8), broken);
+    const concat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((part) => [...part]));
     fc.assert(
       fc.property(
-        fc.array(lineish, { maxLength: 8 }).map((parts) => utf8(parts.join(''))),
+        fc.array(piece, { maxLength: 8 }).map(concat),
         fc.array(fc.nat(200), { maxLength: 10 }),
         fc.constantFrom<ReplyParserOptions>(
           {},

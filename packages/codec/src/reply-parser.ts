@@ -56,7 +56,8 @@ const DEFAULT_MAX_LINES = 1000;
 const HYPHEN = 0x2d;
 const SPACE = 0x20;
 const ENHANCED_PREFIX = /^([245])\.\d{1,3}\.\d{1,3}(?= |$)/;
-const decoder = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM keeps a U+FEFF where it was: a line must read the same however it was chunked.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /**
  * Where the parser stands between lines. One value instead of flags, so every combination the
@@ -89,14 +90,17 @@ function shown(bytes: Uint8Array): string {
   return decoder.decode(bytes.subarray(0, 200));
 }
 
-/** True for a line that would end a reply: `CODE text` or a bare code (given with or without its line end). */
-function looksFinal(raw: Uint8Array): boolean {
-  const fourth = raw[3];
+/**
+ * True for a line (`bytes[from]` up to the LF at `lf`, or a line start without its LF) that
+ * would end a reply: its fourth octet is a space, or it is a bare code.
+ */
+function looksFinal(bytes: Uint8Array, from: number, lf = bytes.length): boolean {
+  const fourth = from + 3 <= lf ? bytes[from + 3] : undefined;
   return fourth === undefined || fourth === SPACE || fourth === CR || fourth === LF;
 }
 
-function isDigit(octet: number | undefined): boolean {
-  return octet !== undefined && octet >= 0x30 && octet <= 0x39;
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 /**
@@ -126,9 +130,14 @@ export class ReplyParser {
   readonly #maxLines: number;
   readonly #strict: boolean;
   #state: State = BETWEEN;
-  /** Raw lines of the reply in progress, kept for {@link takeRest}. */
+  /** Raw lines of the reply in progress, copied out of earlier chunks, kept for {@link takeRest}. */
   #held: Uint8Array[] = [];
   #heldLength = 0;
+  /**
+   * Where the reply in progress started in the block being read, or -1: its lines are copied
+   * once, at the end of the block, only if the reply is still unfinished then.
+   */
+  #heldFrom = -1;
   /** The start of a line whose LF has not arrived yet. */
   #partial: Uint8Array[] = [];
   #partialLength = 0;
@@ -170,21 +179,42 @@ export class ReplyParser {
       this.#state = this.#state.thenSkip ? SKIPPING : BETWEEN;
       start = lf + 1;
     }
-    while (start < chunk.length) {
+    if (this.#partialLength > 0 && start < chunk.length) {
       const lf = chunk.indexOf(LF, start);
       if (lf === -1) {
         this.#keepPartial(chunk.subarray(start), events);
-        break;
+        return events;
       }
-      let line = chunk.subarray(start, lf + 1);
-      if (this.#partialLength > 0) {
-        line = concatBytes([...this.#partial, line]);
-        this.#partial = [];
-        this.#partialLength = 0;
-      }
-      this.#line(line, events);
+      const line = concatBytes([...this.#partial, chunk.subarray(start, lf + 1)]);
+      this.#partial = [];
+      this.#partialLength = 0;
+      const text = decoder.decode(line);
+      this.#line(text, 0, text.length - 1, line, 0, line.length - 1, events);
+      this.#keepHeld(line);
       start = lf + 1;
     }
+    // Every complete line of the chunk is decoded in one call: an LF never sits inside a UTF-8
+    // sequence, so the text splits into the same lines as the octets do.
+    const lastLf = chunk.lastIndexOf(LF);
+    if (lastLf >= start) {
+      const block = chunk.subarray(start, lastLf + 1);
+      const text = decoder.decode(block);
+      // As long as the text is as long as the octets, every octet became one character (see
+      // the tests), so text offsets are octet offsets and the octets need no second scan.
+      const aligned = text.length === block.length;
+      let textFrom = 0;
+      let byteFrom = 0;
+      while (textFrom < text.length) {
+        const textLf = text.indexOf('\n', textFrom);
+        const byteLf = aligned ? textLf : block.indexOf(LF, byteFrom);
+        this.#line(text, textFrom, textLf, block, byteFrom, byteLf, events);
+        textFrom = textLf + 1;
+        byteFrom = byteLf + 1;
+      }
+      this.#keepHeld(block);
+      start = lastLf + 1;
+    }
+    if (start < chunk.length) this.#keepPartial(chunk.subarray(start), events);
     return events;
   }
 
@@ -198,7 +228,7 @@ export class ReplyParser {
     this.#partial = [];
     this.#partialLength = 0;
     if (this.#state.mode === 'skipping') {
-      this.#state = { mode: 'discarding', thenSkip: !looksFinal(head) };
+      this.#state = { mode: 'discarding', thenSkip: !looksFinal(head, 0) };
       return;
     }
     const thenSkip = this.#fail(
@@ -210,87 +240,127 @@ export class ReplyParser {
     this.#state = { mode: 'discarding', thenSkip };
   }
 
-  /** Handles one line, given with its LF. */
-  #line(raw: Uint8Array, events: ReplyEvent[]): void {
+  /**
+   * Handles one complete line: `text[textFrom..textLf]` decoded, `bytes[byteFrom..byteLf]` as
+   * received (both up to and including the LF).
+   */
+  #line(
+    text: string,
+    textFrom: number,
+    textLf: number,
+    bytes: Uint8Array,
+    byteFrom: number,
+    byteLf: number,
+    events: ReplyEvent[],
+  ): void {
     if (this.#state.mode === 'skipping') {
-      if (looksFinal(raw)) this.#state = BETWEEN;
+      if (looksFinal(bytes, byteFrom, byteLf)) this.#state = BETWEEN;
       return;
     }
-    const problem = this.#lineProblem(raw);
+    const crlf = textLf > textFrom && text.charCodeAt(textLf - 1) === CR;
+    const end = crlf ? textLf - 1 : textLf;
+    const problem = this.#lineProblem(text, textFrom, end, crlf, byteLf - byteFrom + 1);
     if (problem !== undefined) {
       const [reason, message] = problem;
-      const shownPart =
-        reason === 'line-too-long' ? raw.subarray(0, Math.min(200, this.#maxLineLength - 2)) : raw;
-      this.#fail(reason, message, shownPart, events);
+      const shownEnd =
+        reason === 'line-too-long' ? byteFrom + Math.min(200, this.#maxLineLength - 2) : byteLf + 1;
+      this.#fail(reason, message, bytes.subarray(byteFrom, shownEnd), events);
       return;
     }
-    const end = raw.length - (raw.length >= 2 && raw[raw.length - 2] === CR ? 2 : 1);
     const code =
-      ((raw[0] as number) - 0x30) * 100 + ((raw[1] as number) - 0x30) * 10 + ((raw[2] as number) - 0x30);
-    const last = end === 3 || raw[3] === SPACE;
-    const text = end <= 4 ? '' : decoder.decode(raw.subarray(4, end));
+      (text.charCodeAt(textFrom) - 0x30) * 100 +
+      (text.charCodeAt(textFrom + 1) - 0x30) * 10 +
+      (text.charCodeAt(textFrom + 2) - 0x30);
+    const last = end === textFrom + 3 || text.charCodeAt(textFrom + 3) === SPACE;
+    const lineText = end <= textFrom + 4 ? '' : text.slice(textFrom + 4, end);
     const state = this.#state;
     if (state.mode === 'in-reply') {
       if (code !== state.code) {
+        const raw = bytes.subarray(byteFrom, byteLf + 1);
         this.#fail('mixed-codes', `reply line with code ${code} inside a ${state.code} reply`, raw, events);
         return;
       }
       if (state.lines.length >= this.#maxLines) {
+        const raw = bytes.subarray(byteFrom, byteLf + 1);
         this.#fail('too-many-lines', `reply has more than ${this.#maxLines} lines`, raw, events);
         return;
       }
-      state.lines.push(text);
+      state.lines.push(lineText);
       if (last) this.#emit(code, state.lines, state.enhanced, events);
-      else this.#hold(raw);
+      else this.#holdInBlock(byteFrom);
       return;
     }
-    const enhanced = ENHANCED_PREFIX.exec(text);
+    const enhanced = ENHANCED_PREFIX.exec(lineText);
     const enhancedCode =
       enhanced !== null && Number(enhanced[1]) === Math.floor(code / 100) ? enhanced[0] : undefined;
     if (last) {
-      this.#emit(code, [text], enhancedCode, events);
+      this.#emit(code, [lineText], enhancedCode, events);
       return;
     }
     if (this.#maxLines < 2) {
+      const raw = bytes.subarray(byteFrom, byteLf + 1);
       this.#fail('too-many-lines', `reply has more than ${this.#maxLines} lines`, raw, events);
       return;
     }
     this.#state =
       enhancedCode === undefined
-        ? { mode: 'in-reply', code, lines: [text] }
-        : { mode: 'in-reply', code, lines: [text], enhanced: enhancedCode };
-    this.#hold(raw);
+        ? { mode: 'in-reply', code, lines: [lineText] }
+        : { mode: 'in-reply', code, lines: [lineText], enhanced: enhancedCode };
+    this.#holdInBlock(byteFrom);
   }
 
-  /** What makes a line unusable, if anything, as `[reason, message]`. */
-  #lineProblem(raw: Uint8Array): [ReplySyntaxReason, string] | undefined {
-    if (raw.length > this.#maxLineLength) {
+  /**
+   * What makes a line unusable, if anything, as `[reason, message]`. The line is
+   * `text[from..end)` without its line end; `octets` is its length on the wire with the line end.
+   */
+  #lineProblem(
+    text: string,
+    from: number,
+    end: number,
+    crlf: boolean,
+    octets: number,
+  ): [ReplySyntaxReason, string] | undefined {
+    if (octets > this.#maxLineLength) {
       return ['line-too-long', `reply line longer than ${this.#maxLineLength} octets`];
     }
-    const crlf = raw.length >= 2 && raw[raw.length - 2] === CR;
     if (!crlf && this.#strict) return ['bare-lf', 'reply line ends in a bare LF instead of CRLF'];
-    const end = raw.length - (crlf ? 2 : 1);
-    const cr = raw.indexOf(CR);
+    const cr = text.indexOf('\r', from);
     if (cr !== -1 && cr < end) return ['bare-cr', 'reply line contains a CR that does not end the line'];
-    if (end === 0) return ['missing-code', 'empty line where a reply was expected'];
-    if (!isDigit(raw[0]) || !isDigit(raw[1]) || !isDigit(raw[2])) {
-      return end < 3 || !isDigit(raw[0])
+    if (end === from) return ['missing-code', 'empty line where a reply was expected'];
+    const first = text.charCodeAt(from);
+    if (!isDigit(first) || !isDigit(text.charCodeAt(from + 1)) || !isDigit(text.charCodeAt(from + 2))) {
+      return end - from < 3 || !isDigit(first)
         ? ['missing-code', 'reply line does not start with a three-digit code']
         : ['bad-code', 'reply code is not three digits'];
     }
-    if (end > 3 && raw[3] !== SPACE && raw[3] !== HYPHEN) {
+    const separator = text.charCodeAt(from + 3);
+    if (end > from + 3 && separator !== SPACE && separator !== HYPHEN) {
       return ['bad-separator', 'reply code is followed by neither a space nor "-"'];
     }
-    const first = (raw[0] as number) - 0x30;
-    if (first < 2 || first > 5) {
+    if (first < 0x32 || first > 0x35) {
       return ['code-out-of-range', 'reply code outside 200-599 (SMTP has no other reply classes)'];
     }
     return undefined;
   }
 
-  #hold(raw: Uint8Array): void {
-    this.#held.push(raw.slice());
-    this.#heldLength += raw.length;
+  /** Keeps a continuation line of the block being read (`byteFrom` is its start in the block). */
+  #holdInBlock(byteFrom: number): void {
+    if (this.#heldFrom === -1) this.#heldFrom = byteFrom;
+  }
+
+  /** Copies the lines of a still unfinished reply out of the block before the caller reuses it. */
+  #keepHeld(block: Uint8Array): void {
+    if (this.#heldFrom === -1) return;
+    const lines = block.slice(this.#heldFrom);
+    this.#held.push(lines);
+    this.#heldLength += lines.length;
+    this.#heldFrom = -1;
+  }
+
+  #dropHeld(): void {
+    this.#held = [];
+    this.#heldLength = 0;
+    this.#heldFrom = -1;
   }
 
   #emit(code: number, lines: string[], enhanced: string | undefined, events: ReplyEvent[]): void {
@@ -299,8 +369,7 @@ export class ReplyParser {
       reply: enhanced === undefined ? { code, lines } : { code, enhanced, lines },
     });
     this.#state = BETWEEN;
-    this.#held = [];
-    this.#heldLength = 0;
+    this.#dropHeld();
   }
 
   /**
@@ -318,10 +387,9 @@ export class ReplyParser {
       kind: 'error',
       error: new ReplySyntaxError(reason, `${message}: ${JSON.stringify(line)}`, line),
     });
-    const moreToCome = raw[3] === HYPHEN || (this.#state.mode === 'in-reply' && !looksFinal(raw));
+    const moreToCome = raw[3] === HYPHEN || (this.#state.mode === 'in-reply' && !looksFinal(raw, 0));
     this.#state = moreToCome ? SKIPPING : BETWEEN;
-    this.#held = [];
-    this.#heldLength = 0;
+    this.#dropHeld();
     return moreToCome;
   }
 }
