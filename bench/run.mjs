@@ -23,6 +23,7 @@ const CELLS = [
   'dot-unstuff', //
   'dot-stuff',
   'line-framer',
+  'parse',
 ];
 
 const RUN_CAP_SECONDS = 300;
