@@ -59,6 +59,12 @@ interface Transaction {
   readonly bdatQueue: BdatChunk[];
   /** BDAT replies still due (chunks sent). */
   bdatOutstanding: number;
+  /** BDAT chunks written so far. */
+  bdatSent: number;
+  /** `endBody()` was called (the LAST chunk may still wait its turn). */
+  bodyEnded: boolean;
+  /** Whether the driver has been told (`body-wanted`) that the core takes body octets now. */
+  bodyOffered: boolean;
   wireOctets: number;
   finalReplies: number;
   finalReply: Reply | undefined;
@@ -147,13 +153,8 @@ export class ClientCore {
   /** True while the core takes body octets for the current message. */
   get bodyWanted(): boolean {
     const tx = this.#tx;
-    return (
-      tx !== undefined &&
-      tx.stage === 'body' &&
-      tx.failure === undefined &&
-      tx.bdatQueue.length === 0 &&
-      (tx.pipelining || tx.bdatOutstanding === 0)
-    );
+    if (tx === undefined || tx.stage !== 'body' || tx.failure !== undefined || tx.bodyEnded) return false;
+    return tx.encoder !== undefined || (tx.bdatQueue.length === 0 && this.#bdatMaySend(tx));
   }
 
   /** What the core is waiting for, to pick the timer: `final-reply` after a message, `tls` during the handshake. */
@@ -295,6 +296,9 @@ export class ClientCore {
       chunker: undefined,
       bdatQueue: [],
       bdatOutstanding: 0,
+      bdatSent: 0,
+      bodyOffered: false,
+      bodyEnded: false,
       wireOctets: 0,
       finalReplies: 0,
       finalReply: undefined,
@@ -307,7 +311,7 @@ export class ClientCore {
   /** Adds octets of the current message's body (only while {@link bodyWanted}). */
   writeBody(chunk: Uint8Array): void {
     const tx = this.#tx;
-    if (tx === undefined || tx.stage !== 'body' || tx.failure !== undefined) return;
+    if (tx === undefined || tx.stage !== 'body' || tx.failure !== undefined || tx.bodyEnded) return;
     if (!this.#checkBody(tx, chunk)) return;
     if (tx.encoder !== undefined) {
       const pieces = tx.encoder.push(chunk);
@@ -318,14 +322,16 @@ export class ClientCore {
     const chunker = tx.chunker as BdatChunker;
     for (const frame of chunker.push(normalized)) tx.bdatQueue.push(frame);
     this.#sendBdatChunks(tx);
+    tx.bodyOffered = this.bodyWanted;
   }
 
   /** Ends the current message's body. */
   endBody(): void {
     const tx = this.#tx;
-    if (tx === undefined || tx.stage !== 'body' || tx.failure !== undefined) return;
-    tx.stage = 'final';
+    if (tx === undefined || tx.stage !== 'body' || tx.failure !== undefined || tx.bodyEnded) return;
+    tx.bodyEnded = true;
     if (tx.encoder !== undefined) {
+      tx.stage = 'final';
       this.#bodyPieces(tx, [tx.encoder.end()]);
       this.#trace?.endBody();
       this.#expectMessageReplies(tx);
@@ -645,9 +651,14 @@ export class ClientCore {
       tx.rcptReplies === tx.results.length &&
       tx.outstanding === tx.bdatOutstanding
     ) {
-      // BDAT went with the envelope: once every RCPT reply is in, stop if none was accepted.
+      // BDAT went with the envelope: once every RCPT reply is in, stop if none was accepted,
+      // else let the chunks that waited for this verdict go.
       const verdict = this.#envelopeVerdict(tx);
       if (verdict !== undefined) this.#failTransaction(tx, verdict);
+      else {
+        this.#sendBdatChunks(tx);
+        this.#offerBody(tx);
+      }
       return;
     }
     if (tx.stage === 'envelope') this.#advanceEnvelope(tx);
@@ -687,7 +698,24 @@ export class ClientCore {
       tx.chunker = new BdatChunker(this.#options.bdatChunkSize ?? DEFAULT_BDAT_CHUNK);
       if (tx.plan.allowedBody !== 'BINARYMIME') tx.normalizer = new CrlfNormalizer();
     }
+    this.#offerBody(tx);
+  }
+
+  /** Tells the driver, once, that the core takes body octets now. */
+  #offerBody(tx: Transaction): void {
+    if (tx.bodyOffered || !this.bodyWanted) return;
+    tx.bodyOffered = true;
     this.#events.push({ type: 'body-wanted' });
+  }
+
+  /**
+   * Whether the next BDAT chunk may go now. Without PIPELINING each waits for the previous reply.
+   * Under PIPELINING the first goes with the envelope and the rest wait for the envelope's
+   * replies, so a refused transaction costs one chunk, not the whole message.
+   */
+  #bdatMaySend(tx: Transaction): boolean {
+    if (!tx.pipelining) return tx.bdatOutstanding === 0;
+    return tx.bdatSent === 0 || tx.outstanding === tx.bdatOutstanding;
   }
 
   /** Checks streamed octets against the declared body type; a mismatch ends the session. */
@@ -720,8 +748,9 @@ export class ClientCore {
   }
 
   #sendBdatChunks(tx: Transaction): void {
-    while (tx.bdatQueue.length > 0 && (tx.pipelining || tx.bdatOutstanding === 0)) {
+    while (tx.bdatQueue.length > 0 && tx.failure === undefined && this.#bdatMaySend(tx)) {
       const chunk = tx.bdatQueue.shift() as BdatChunk;
+      tx.bdatSent++;
       const line = chunk.last ? `BDAT ${chunk.size} LAST` : `BDAT ${chunk.size}`;
       this.#writeText(line + CRLF);
       this.#trace?.bdatChunk(line, chunk.data);
@@ -742,11 +771,20 @@ export class ClientCore {
 
   #onBdat(reply: Reply, command: string, last: boolean): void {
     const tx = this.#tx as Transaction;
-    const wanted = this.bodyWanted;
     tx.outstanding--;
     tx.bdatOutstanding--;
     if (tx.failure !== undefined) {
       this.#finishFailure(tx);
+      return;
+    }
+    if (last && this.#options.lmtp === true && this.#envelopeVerdict(tx) === undefined) {
+      // LMTP (RFC 2033 §4.2): after the last chunk, one reply per accepted recipient. This is
+      // the first; the others are now due, ahead of anything sent later.
+      const accepted = tx.results.flatMap((result, index) => (result?.accepted === true ? [index] : []));
+      const rest: Pending[] = accepted.slice(1).map((recipient) => ({ kind: 'message', recipient }));
+      this.#pending.unshift(...rest);
+      tx.outstanding += rest.length + 1;
+      this.#onMessage(reply, accepted[0]);
       return;
     }
     if (!isPositiveCompletion(reply)) {
@@ -761,7 +799,7 @@ export class ClientCore {
       return;
     }
     this.#sendBdatChunks(tx);
-    if (!wanted && this.bodyWanted) this.#events.push({ type: 'body-wanted' });
+    this.#offerBody(tx);
   }
 
   /** After the body: one reply (SMTP), or one per accepted recipient (LMTP, RFC 2033 §4.2). */
