@@ -3,7 +3,7 @@
  * connection (TLS, the greeting verb), and the same answer decides which verbs and parameters
  * are accepted.
  */
-import type { CapabilitiesInit } from '@smtp/codec';
+import { type CapabilitiesInit, formatCapabilities } from '@smtp/codec';
 import type { ResolvedPolicy } from './policy.js';
 import type { ConnectionFacts } from './state.js';
 
@@ -21,8 +21,25 @@ export function currentOffer(policy: ResolvedPolicy, facts: ConnectionFacts): Of
   return extensionsFor(policy, facts.tls);
 }
 
+/** Offers depend only on the policy and TLS: computed once per policy. */
+const offers = new WeakMap<ResolvedPolicy, { plain?: Offer; tls?: Offer }>();
+
 /** The extensions an EHLO/LHLO on a connection with or without TLS would list. */
 export function extensionsFor(policy: ResolvedPolicy, tls: boolean): Offer {
+  let known = offers.get(policy);
+  if (known === undefined) {
+    known = {};
+    offers.set(policy, known);
+  }
+  const cached = tls ? known.tls : known.plain;
+  if (cached !== undefined) return cached;
+  const offer = computeOffer(policy, tls);
+  if (tls) known.tls = offer;
+  else known.plain = offer;
+  return offer;
+}
+
+function computeOffer(policy: ResolvedPolicy, tls: boolean): Offer {
   const on = policy.extensions;
   const offer = new Set<string>();
   if (on.pipelining) offer.add('PIPELINING');
@@ -39,7 +56,20 @@ export function extensionsFor(policy: ResolvedPolicy, tls: boolean): Offer {
   if (policy.tls.available && !tls) offer.add('STARTTLS');
   if (policy.auth.mechanisms.length > 0 && (tls || policy.auth.allowInsecure)) offer.add('AUTH');
   if (on.help) offer.add('HELP');
-  return offer;
+  return Object.freeze(offer);
+}
+
+const lines = new WeakMap<Offer, readonly string[]>();
+
+/** The EHLO reply's lines after the first for an offer (computed once per offer). */
+export function extensionLines(policy: ResolvedPolicy, offer: Offer): readonly string[] {
+  const cached = lines.get(offer);
+  if (cached !== undefined) return cached;
+  const computed = Object.freeze(
+    formatCapabilities(capabilitiesFor(policy, offer, policy.hostname)).lines.slice(1),
+  );
+  lines.set(offer, computed);
+  return computed;
 }
 
 /** The EHLO reply's content for an offer. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_MESSAGE_SIZE, resolvePolicy, type SessionPolicy } from './policy.js';
+import { DEFAULT_MAX_MESSAGE_SIZE, isResolvedPolicy, resolvePolicy, type SessionPolicy } from './policy.js';
+import { ServerSession } from './session.js';
 
 describe('resolvePolicy', () => {
   it('fills in the defaults of the specification', () => {
@@ -53,5 +54,18 @@ describe('resolvePolicy', () => {
       { hostname: 'mx', auth: { mechanisms: ['GSSAPI' as never] } },
     ];
     for (const policy of bad) expect(() => resolvePolicy(policy), JSON.stringify(policy)).toThrow();
+  });
+
+  it('returns a frozen policy that sessions share as is', () => {
+    const given: SessionPolicy = { hostname: 'mx.example.test' };
+    const resolved = resolvePolicy(given);
+    expect(
+      Object.isFrozen(resolved) && Object.isFrozen(resolved.extensions) && Object.isFrozen(resolved.auth),
+    ).toBe(true);
+    expect(isResolvedPolicy(resolved)).toBe(true);
+    expect(isResolvedPolicy(given)).toBe(false);
+    expect(resolvePolicy(resolved)).toBe(resolved);
+    expect(new ServerSession(resolved).policy).toBe(resolved);
+    expect(new ServerSession(given).policy).not.toBe(resolved);
   });
 });

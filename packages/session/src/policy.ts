@@ -198,13 +198,24 @@ function lineEndingMode(value: LineEndingMode | undefined): LineEndingMode {
   );
 }
 
+/** Every policy {@link resolvePolicy} returned (frozen, so they stay as checked). */
+const RESOLVED = new WeakSet<ResolvedPolicy>();
+
+/** True for a policy {@link resolvePolicy} returned: a session takes it as is. */
+export function isResolvedPolicy(policy: SessionPolicy | ResolvedPolicy): policy is ResolvedPolicy {
+  return RESOLVED.has(policy as ResolvedPolicy);
+}
+
 /**
- * Fills in the defaults of a policy and checks it.
+ * Fills in the defaults of a policy and checks it. The result is frozen; an adapter serving many
+ * connections with one policy resolves it once and hands the result to every `ServerSession`,
+ * which then shares the work that depends only on the policy (the greeting, the extension lists).
  *
  * @throws TypeError or RangeError for a value the session cannot honour (a hostname with spaces,
  * a negative limit, an unknown mechanism): these are the application's mistakes, not the peer's.
  */
 export function resolvePolicy(policy: SessionPolicy): ResolvedPolicy {
+  if (isResolvedPolicy(policy)) return policy;
   const hostname = text(
     'hostname',
     policy.hostname,
@@ -229,7 +240,7 @@ export function resolvePolicy(policy: SessionPolicy): ResolvedPolicy {
     policy.maxTextLineLength === undefined
       ? undefined
       : count('maxTextLineLength', policy.maxTextLineLength, 0, 3);
-  return {
+  const resolved: ResolvedPolicy = {
     hostname,
     product,
     maxMessageSize: count('maxMessageSize', policy.maxMessageSize, DEFAULT_MAX_MESSAGE_SIZE),
@@ -245,16 +256,18 @@ export function resolvePolicy(policy: SessionPolicy): ResolvedPolicy {
     ),
     maxTextLineLength,
     lineEndings: lineEndingMode(policy.lineEndings),
-    extensions,
-    tls: { available: policy.tls?.available ?? false, active: policy.tls?.active ?? false },
-    auth: {
-      mechanisms: [...new Set(mechanisms)],
+    extensions: Object.freeze(extensions),
+    tls: Object.freeze({ available: policy.tls?.available ?? false, active: policy.tls?.active ?? false }),
+    auth: Object.freeze({
+      mechanisms: Object.freeze([...new Set(mechanisms)]),
       allowInsecure: policy.auth?.allowInsecure ?? false,
       required: policy.auth?.required ?? false,
-    },
+    }),
     vrfy: policy.vrfy ?? false,
     expn: policy.expn ?? false,
     lmtp: policy.lmtp ?? false,
     maxPipelineBuffer: count('maxPipelineBuffer', policy.maxPipelineBuffer, DEFAULT_MAX_PIPELINE_BUFFER, 1),
   };
+  RESOLVED.add(resolved);
+  return Object.freeze(resolved);
 }

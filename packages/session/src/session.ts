@@ -76,6 +76,22 @@ function readsOctets(phase: Phase): boolean {
   return phase.name === 'data' || phase.name === 'bdat-chunk' || phase.name === 'bdat-skip';
 }
 
+const greetings = new WeakMap<ResolvedPolicy, ReplySpec>();
+
+/** The `220` greeting of a policy: one frozen value per policy, so its bytes are cached too. */
+function greetingFor(policy: ResolvedPolicy): ReplySpec {
+  let greeting = greetings.get(policy);
+  if (greeting === undefined) {
+    const { hostname, product, lmtp } = policy;
+    greeting = Object.freeze({
+      code: 220,
+      text: `${hostname} ${lmtp ? 'LMTP' : 'ESMTP'} ${product}`.trimEnd(),
+    });
+    greetings.set(policy, greeting);
+  }
+  return greeting;
+}
+
 /** Encoded fixed replies, shared by all sessions (they never change). */
 const encodedWithEnhanced = new WeakMap<ReplySpec, Uint8Array>();
 const encodedPlain = new WeakMap<ReplySpec, Uint8Array>();
@@ -122,7 +138,9 @@ export class ServerSession {
   #line: Uint8Array | undefined;
 
   /**
-   * Starts a session; its first action is the `220` greeting.
+   * Starts a session; its first action is the `220` greeting. Pass the result of
+   * {@link resolvePolicy} when many sessions share one policy: it is checked once and the
+   * greeting and extension lists are computed once.
    *
    * @throws TypeError or RangeError when the policy cannot be honoured (see {@link resolvePolicy}),
    * or CRAM-MD5 is offered without a usable `connection.nonce`.
@@ -145,8 +163,7 @@ export class ServerSession {
     };
     this.#framer = this.#newFramer();
     this.#context = this.#createContext();
-    const { hostname, product, lmtp } = this.#policy;
-    this.#write({ code: 220, text: `${hostname} ${lmtp ? 'LMTP' : 'ESMTP'} ${product}`.trimEnd() });
+    this.#write(greetingFor(this.#policy));
     this.#emit({ type: 'greeting' });
   }
 

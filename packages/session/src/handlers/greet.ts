@@ -1,5 +1,4 @@
-import { formatCapabilities } from '@smtp/codec';
-import { capabilitiesFor, currentOffer } from '../offer.js';
+import { extensionLines } from '../offer.js';
 import { REPLIES, replyOf } from '../replies.js';
 import type { Greeting } from '../state.js';
 import type { Handler } from './support.js';
@@ -49,8 +48,5 @@ export const greet: Handler = (context, parsed) => {
     context.reply({ code: 250, text: first });
     return;
   }
-  const capabilities = formatCapabilities(
-    capabilitiesFor(context.policy, currentOffer(context.policy, context.facts), first),
-  );
-  context.reply({ code: 250, text: capabilities.lines });
+  context.reply({ code: 250, text: [first, ...extensionLines(context.policy, context.offer())] });
 };
