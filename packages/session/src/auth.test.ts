@@ -122,6 +122,12 @@ describe('AUTH CRAM-MD5', () => {
     expect(fromUtf8(base64Decode(line.slice(4, -2)) ?? new Uint8Array())).toBe(`<4711.1700000000.2@${HOST}>`);
   });
 
+  it('answers bad base64 with 501 5.5.2 and is cancelled by *', () => {
+    run(
+      'C: AUTH CRAM-MD5\nS: 334 *\nC: @@@@\nS: 501 5.5.2 *\nC: AUTH CRAM-MD5\nS: 334 *\nC: *\nS: 501 5.5.2 *',
+    );
+  });
+
   it('refuses an initial response and malformed responses with 501 5.5.2', () => {
     run(`C: AUTH CRAM-MD5 ${base64Encode('alice 0123')}\nS: 501 5.5.2 *`);
     run(`C: AUTH CRAM-MD5\nS: 334 *\nC: ${base64Encode('alice not-a-digest')}\nS: 501 5.5.2 *`);

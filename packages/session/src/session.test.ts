@@ -250,4 +250,39 @@ describe('ServerSession', () => {
     });
     expect(driver.session.policy.maxRecipients).toBe(100);
   });
+
+  it('times out with 421 4.4.2 and close in every phase, aborting a message in progress', () => {
+    const auth: SessionPolicy = {
+      hostname: 'mx.example.test',
+      maxMessageSize: 10,
+      auth: { mechanisms: ['LOGIN'], allowInsecure: true },
+    };
+    const into: Record<string, [string, boolean]> = {
+      connected: ['', false],
+      ready: ['EHLO c\r\n', false],
+      mail: ['EHLO c\r\nMAIL FROM:<a@example.test>\r\n', false],
+      rcpt: ['EHLO c\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\n', false],
+      data: [`${OPEN}partial`, true],
+      bdat: ['EHLO c\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nBDAT 1\r\nx', true],
+      'bdat-chunk': ['EHLO c\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nBDAT 5\r\nx', true],
+      'bdat-skip': ['EHLO c\r\nMAIL FROM:<a@example.test>\r\nBDAT 5\r\nx', false],
+      'bdat-failed': [
+        'EHLO c\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nBDAT 11\r\n01234567890',
+        false,
+      ],
+      auth: ['EHLO c\r\nAUTH LOGIN\r\n', false],
+    };
+    for (const [state, [input, inMessage]] of Object.entries(into)) {
+      const driver = new Driver(auth).send(input);
+      expect(driver.session.state).toBe(state);
+      driver.session.timedOut();
+      driver.pump();
+      expect(driver.actions.slice(-2), state).toEqual([
+        { write: '421 4.4.2 Idle timeout; closing connection\r\n' },
+        { close: true },
+      ]);
+      expect(driver.aborted, state).toEqual(inMessage ? ['timeout'] : []);
+      expect(driver.session.state).toBe('closed');
+    }
+  });
 });
