@@ -238,6 +238,7 @@ describe('ReplyParser: errors', () => {
     expect(() => new ReplyParser({ maxLineLength: 3 })).toThrow(RangeError);
     expect(() => new ReplyParser({ maxLines: 0 })).toThrow(RangeError);
     expect(() => new ReplyParser({ maxLines: 1.5 })).toThrow(RangeError);
+    expect(() => new ReplyParser({ lineEndings: 'loose' as 'strict' })).toThrow(RangeError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { CR, concatBytes, LF, utf8 } from './bytes.js';
+import { CR, concatBytes, LF, type LineEndingPolicy, utf8 } from './bytes.js';
 import type { Reply } from './reply.js';
 
 /** Why a reply could not be read. */
@@ -48,7 +48,7 @@ export interface ReplyParserOptions {
    * in LF (some appliances and test servers do) and a bare LF in a reply cannot smuggle anything.
    * A CR that is not followed by LF is an error in both modes: it has no honest use in a reply.
    */
-  lineEndings?: 'strict' | 'lenient';
+  lineEndings?: LineEndingPolicy;
 }
 
 const DEFAULT_MAX_LINE_LENGTH = 2048;
@@ -145,7 +145,11 @@ export class ReplyParser {
   constructor(options: ReplyParserOptions = {}) {
     this.#maxLineLength = positiveInteger(options.maxLineLength, DEFAULT_MAX_LINE_LENGTH, 'maxLineLength', 8);
     this.#maxLines = positiveInteger(options.maxLines, DEFAULT_MAX_LINES, 'maxLines', 1);
-    this.#strict = options.lineEndings === 'strict';
+    const { lineEndings = 'lenient' } = options;
+    if (lineEndings !== 'strict' && lineEndings !== 'lenient') {
+      throw new RangeError(`lineEndings must be 'strict' or 'lenient', got ${JSON.stringify(lineEndings)}`);
+    }
+    this.#strict = lineEndings === 'strict';
   }
 
   /** Octets received but not yet part of a reported reply or error: what {@link takeRest} would return. */
