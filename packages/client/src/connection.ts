@@ -159,7 +159,12 @@ export class SmtpConnection {
    * refusal as an `SmtpError`.
    */
   static connect(options: ConnectionOptions): Promise<SmtpConnection> {
-    const connection = new SmtpConnection(options);
+    let connection: SmtpConnection;
+    try {
+      connection = new SmtpConnection(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return connection.#start();
   }
 

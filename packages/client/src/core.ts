@@ -440,7 +440,7 @@ export class ClientCore {
       case 'message':
         return 'volatile';
       case 'hello':
-        return isPositiveCompletion(reply) ? 'hello' : 'exact';
+        return reply.code === 250 ? 'hello' : 'exact';
       case 'auth':
         return reply.code === 334 && pending.exchange.volatileChallenges ? 'volatile' : 'exact';
       case 'bdat':
@@ -464,7 +464,7 @@ export class ClientCore {
   }
 
   #onHello(reply: Reply, verb: 'EHLO' | 'HELO' | 'LHLO'): void {
-    if (isPositiveCompletion(reply)) {
+    if (reply.code === 250) {
       this.#esmtp = verb !== 'HELO';
       this.#capabilities = verb === 'HELO' ? NO_CAPABILITIES : parseCapabilities(reply);
       this.#afterHello();
