@@ -86,7 +86,7 @@ describe('fuzz', () => {
           expect(observed.dataOutsideMessage).toBe(0);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: Number(process.env.RUNS ?? 500) },
     );
   });
 

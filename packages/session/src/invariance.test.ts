@@ -35,7 +35,7 @@ describe('chunk-split invariance', () => {
           expect(actionsFor(policy, stream, split)).toEqual(whole);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.RUNS ?? 300) },
     );
   });
 
