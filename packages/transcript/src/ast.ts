@@ -368,10 +368,10 @@ export interface SendLine extends LineBase {
   readonly raw: boolean;
   readonly prefixRange: Range;
   readonly text: TextNode;
-  /** Set by the structure pass; `command` for lines outside any session. */
+  /** What the bytes of this line are to the server (`command` for lines outside any session). */
   readonly role: SendLineRole;
-  /** Present when the line starts a command. */
-  readonly command?: CommandSyntax;
+  /** The parts of the command, when the line starts one. */
+  readonly command: CommandSyntax | undefined;
 }
 
 /** `S: pattern`. */

@@ -123,13 +123,20 @@ export class ClientStream<T> {
       this.lineParts.push(bytes.subarray(offset));
       return bytes.length;
     }
-    this.lineParts.push(bytes.subarray(offset, lf));
-    const lineBytes = concatBytes(this.lineParts);
-    const end =
-      lineBytes.length > 0 && lineBytes[lineBytes.length - 1] === CR
-        ? lineBytes.length - 1
-        : lineBytes.length;
-    const line = fromUtf8(lineBytes.subarray(0, end));
+    let line: string;
+    if (this.lineParts.length === 0) {
+      // The usual case: the whole line is in this write, so decode it where it lies.
+      line = fromUtf8(bytes.subarray(offset, lf > offset && bytes[lf - 1] === CR ? lf - 1 : lf));
+    } else {
+      this.lineParts.push(bytes.subarray(offset, lf));
+      const whole = concatBytes(this.lineParts);
+      line = fromUtf8(
+        whole.subarray(
+          0,
+          whole.length > 0 && whole[whole.length - 1] === CR ? whole.length - 1 : whole.length,
+        ),
+      );
+    }
     const lineOrigin = this.lineOrigin as T;
     this.lineParts = [];
     this.lineOrigin = undefined;
@@ -140,26 +147,29 @@ export class ClientStream<T> {
   private endCommandLine(line: string, origin: T, causes: ReplyCause<T>[]): void {
     const space = line.indexOf(' ');
     const verb = (space < 0 ? line : line.slice(0, space)).toUpperCase();
-    const base = { kind: 'command', verb, line, origin } as const;
     if (DATA_COMMAND.test(line)) {
-      const data: CommandCause<T> = { ...base, startTls: false };
+      const data: CommandCause<T> = { kind: 'command', verb, line, origin, startTls: false };
       causes.push(data);
       // The DATA line's own CRLF is the first CRLF of the terminator.
       this.state = { mode: 'data', data, matched: 2 };
       return;
     }
-    const bdat = BDAT_COMMAND.exec(line);
+    const bdat = verb === 'BDAT' ? BDAT_COMMAND.exec(line) : null;
     if (bdat) {
-      const command: CommandCause<T> = {
-        ...base,
-        startTls: false,
-        chunk: { size: Number(bdat[1]), last: bdat[2] !== undefined },
-      };
-      if (command.chunk?.size === 0) causes.push(command);
-      else this.state = { mode: 'bdat', command, remaining: Number(bdat[1]) };
+      const size = Number(bdat[1]);
+      const chunk = { size, last: bdat[2] !== undefined };
+      const command: CommandCause<T> = { kind: 'command', verb, line, origin, startTls: false, chunk };
+      if (size === 0) causes.push(command);
+      else this.state = { mode: 'bdat', command, remaining: size };
       return;
     }
-    causes.push({ ...base, startTls: STARTTLS_COMMAND.test(line) });
+    causes.push({
+      kind: 'command',
+      verb,
+      line,
+      origin,
+      startTls: verb === 'STARTTLS' && STARTTLS_COMMAND.test(line),
+    });
   }
 
   private readData(

@@ -10,54 +10,41 @@ const PATH_VERBS: ReadonlySet<string> = new Set(['MAIL', 'RCPT']);
 
 /** Splits the command text written at `column` of `line`; undefined for an empty line. */
 export function commandSyntax(source: string, line: number, column: number): CommandSyntax | undefined {
-  const verbMatch = /^[^ ]+/.exec(source);
-  if (!verbMatch) return undefined;
-  const verbEnd = verbMatch[0].length;
-  const verb = verbMatch[0].toUpperCase();
+  const space = source.indexOf(' ');
+  const verbEnd = space < 0 ? source.length : space;
+  if (verbEnd === 0) return undefined;
+  const verb = source.slice(0, verbEnd).toUpperCase();
   const at = (start: number, end: number) => lineRange(line, column + start, column + end);
+  const verbRange = at(0, verbEnd);
+  const parameters: Parameter[] = [];
+  if (space < 0) return { verb, verbRange, parameters };
   const argumentStart = verbEnd + 1;
-  const parameters: CommandSyntax['parameters'][number][] = [];
-  if (argumentStart > source.length) {
-    return { verb, verbRange: at(0, verbEnd), parameters };
-  }
-  const argumentText = source.slice(argumentStart);
-  const syntax = {
-    verb,
-    verbRange: at(0, verbEnd),
-    argument: { text: argumentText, range: at(argumentStart, source.length) },
-  };
+  const argument = { text: source.slice(argumentStart), range: at(argumentStart, source.length) };
   const open = PATH_VERBS.has(verb) ? source.indexOf('<', argumentStart) : -1;
   const close = open < 0 ? -1 : source.indexOf('>', open);
-  if (close < 0) return { ...syntax, parameters };
+  if (close < 0) return { verb, verbRange, argument, parameters };
   const token = / *([^ =]+)(?:=([^ ]*))?/y;
   token.lastIndex = close + 1;
   for (let match = token.exec(source); match; match = token.exec(source)) {
     const keyword = match[1] as string;
-    const keywordStart =
-      match.index +
-      match[0].length -
-      (match[2] === undefined ? keyword.length : keyword.length + 1 + match[2].length);
-    const keywordEnd = keywordStart + keyword.length;
+    const value = match[2];
     const end = match.index + match[0].length;
+    const keywordStart = end - (value === undefined ? keyword.length : keyword.length + 1 + value.length);
+    const keywordEnd = keywordStart + keyword.length;
+    const range = at(keywordStart, end);
+    const keywordRange = at(keywordStart, keywordEnd);
     parameters.push(
-      match[2] === undefined
-        ? { keyword, range: at(keywordStart, end), keywordRange: at(keywordStart, keywordEnd) }
-        : {
-            keyword,
-            value: match[2],
-            range: at(keywordStart, end),
-            keywordRange: at(keywordStart, keywordEnd),
-            valueRange: at(keywordEnd + 1, end),
-          },
+      value === undefined
+        ? { keyword, range, keywordRange }
+        : { keyword, value, range, keywordRange, valueRange: at(keywordEnd + 1, end) },
     );
   }
-  return {
-    ...syntax,
-    path: {
-      address: source.slice(open + 1, close),
-      range: at(open, close + 1),
-      addressRange: at(open + 1, close),
-    },
-    parameters,
+  const path = {
+    address: source.slice(open + 1, close),
+    range: at(open, close + 1),
+    addressRange: at(open + 1, close),
   };
+  return { verb, verbRange, argument, path, parameters };
 }
+
+type Parameter = CommandSyntax['parameters'][number];

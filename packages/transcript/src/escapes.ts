@@ -42,14 +42,20 @@ export function parseText(
   column: number,
   diagnostics: DiagnosticList,
 ): TextNode {
-  const scanner = new TextScanner(source, line, column, diagnostics);
+  const range = lineRange(line, column, column + source.length);
+  if (isPlain(source, false)) {
+    const segments: TextSegment[] =
+      source.length === 0 ? [] : [{ kind: 'literal', range, bytes: encodeText(source) }];
+    return { source, range, segments, escapes: EMPTY, variables: EMPTY };
+  }
+  const scanner = new TextScanner(source, line, column, diagnostics, range);
   const segments = scanner.segments(false, false) as TextSegment[];
   return {
     source,
-    range: lineRange(line, column, column + source.length),
+    range,
     segments,
-    escapes: scanner.escapes,
-    variables: scanner.variables,
+    escapes: orShared(scanner.escapes),
+    variables: orShared(scanner.variables),
   };
 }
 
@@ -66,10 +72,16 @@ export function parseGlob(
   line: number,
   column: number,
   diagnostics: DiagnosticList,
+  range?: Range,
 ): ParsedGlob {
-  const scanner = new TextScanner(source, line, column, diagnostics);
+  if (range && isPlain(source, true)) {
+    const segments: GlobSegment[] =
+      source.length === 0 ? [] : [{ kind: 'literal', range, bytes: encodeText(source) }];
+    return { segments, escapes: EMPTY, variables: EMPTY };
+  }
+  const scanner = new TextScanner(source, line, column, diagnostics, range);
   const segments = scanner.segments(true, false);
-  return { segments, escapes: scanner.escapes, variables: scanner.variables };
+  return { segments, escapes: orShared(scanner.escapes), variables: orShared(scanner.variables) };
 }
 
 /** Parses a regex body: raw source with `{{…}}` variables. */
@@ -80,7 +92,23 @@ export function parseRegexBody(
   diagnostics: DiagnosticList,
 ): { body: RegexPart[]; variables: VariableRef[] } {
   const scanner = new TextScanner(source, line, column, diagnostics);
-  return { body: scanner.regexParts(), variables: scanner.variables };
+  const body = scanner.regexParts();
+  return { body, variables: orShared(scanner.variables) };
+}
+
+const EMPTY: never[] = [];
+
+/** Whether text has nothing to interpret: no escape, no variable, and (in a glob) no wildcard. */
+function isPlain(source: string, wildcards: boolean): boolean {
+  return !source.includes('\\') && !source.includes('{{') && !(wildcards && source.includes('*'));
+}
+
+/**
+ * The list, or one shared empty list when it is empty: most lines have no escapes and no
+ * variables, and a parse keeps its tree, so empty lists would add up.
+ */
+function orShared<T>(items: T[]): T[] {
+  return items.length === 0 ? EMPTY : items;
 }
 
 /** A cursor over one line's text; every position it reports is `column + index`. */
@@ -94,6 +122,8 @@ class TextScanner {
     private readonly line: number,
     private readonly column: number,
     private readonly diagnostics: DiagnosticList,
+    /** The range of the whole text, shared by a literal that covers all of it. */
+    private readonly wholeRange?: Range,
   ) {}
 
   /**
@@ -110,7 +140,8 @@ class TextScanner {
     };
     const flushLiteral = () => {
       flushPlain();
-      const segment = literal.take(this.line, this.column, this.pos);
+      const whole = this.pos === source.length ? this.wholeRange : undefined;
+      const segment = literal.take(this.line, this.column, this.pos, whole);
       if (segment) out.push(segment);
     };
     while (this.pos < source.length) {
@@ -311,7 +342,7 @@ class LiteralBuilder {
 
   addText(text: string, at: number): void {
     if (this.start < 0) this.start = at;
-    const bytes = utf8(text);
+    const bytes = encodeText(text);
     this.chunks.push(bytes);
     this.length += bytes.length;
   }
@@ -323,19 +354,31 @@ class LiteralBuilder {
   }
 
   /** The segment built so far (ending at `end`), and a fresh start; undefined when empty. */
-  take(line: number, column: number, end: number): TextSegment | undefined {
+  take(line: number, column: number, end: number, whole: Range | undefined): TextSegment | undefined {
     if (this.start < 0) return undefined;
     const bytes = this.chunks.length === 1 ? (this.chunks[0] as Uint8Array) : join(this.chunks, this.length);
-    const segment: TextSegment = {
-      kind: 'literal',
-      range: lineRange(line, column + this.start, column + end),
-      bytes,
-    };
+    const range = whole && this.start === 0 ? whole : lineRange(line, column + this.start, column + end);
+    const segment: TextSegment = { kind: 'literal', range, bytes };
     this.chunks = [];
     this.length = 0;
     this.start = -1;
     return segment;
   }
+}
+
+/**
+ * UTF-8 of a literal run. Most runs are short ASCII (commands, addresses), for which a plain
+ * loop beats a call into the encoder.
+ */
+function encodeText(text: string): Uint8Array {
+  if (text.length > 64) return utf8(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return utf8(text);
+    out[i] = code;
+  }
+  return out;
 }
 
 function join(chunks: readonly Uint8Array[], length: number): Uint8Array {

@@ -2,7 +2,7 @@
  * Classifies one source line and parses its parts. Lines are independent here; what depends
  * on the lines around (grouping, sessions, pairing, variables) is the structure pass's job.
  */
-import type { DirectiveLine, ExpectLine, LineEnding, LineNode, SendLine } from './ast.js';
+import type { DirectiveLine, ExpectLine, LineEnding, LineNode, Range, SendLine } from './ast.js';
 import type { DiagnosticList } from './diagnostics.js';
 import { parseDirective, splitArguments } from './directives.js';
 import { parseText } from './escapes.js';
@@ -10,6 +10,13 @@ import { parseLinePattern } from './pattern.js';
 import { lineRange } from './ranges.js';
 
 type Prefix = 'C:' | 'C!' | 'S:';
+
+/** What every line node has. */
+interface LineBase {
+  readonly line: number;
+  readonly range: Range;
+  readonly eol: LineEnding;
+}
 
 const PREFIXES: ReadonlyMap<string, Prefix> = new Map([
   ['C:', 'C:'],
@@ -30,10 +37,11 @@ export function parseLine(
   let indent = 0;
   while (indent < text.length && (text[indent] === ' ' || text[indent] === '\t')) indent++;
   const range = lineRange(line, indent, text.length);
-  const base = { line, range, eol };
-  if (indent === text.length) return { kind: 'blank', ...base };
+  // Plain object literals, not spreads: this runs for every line on every keystroke.
+  const base: LineBase = { line, range, eol };
+  if (indent === text.length) return { kind: 'blank', line, range, eol };
   const first = text[indent];
-  if (first === '#') return { kind: 'comment', ...base, text: text.slice(indent + 1) };
+  if (first === '#') return { kind: 'comment', line, range, eol, text: text.slice(indent + 1) };
   if (first === '@') return parseDirectiveLine(text, indent, base, diagnostics);
   const written = text.slice(indent, indent + 2);
   const prefix = PREFIXES.get(written);
@@ -48,7 +56,7 @@ export function parseLine(
     return parsePrefixedLine(prefix, text, indent, base, diagnostics);
   }
   diagnostics.error(range, 'unknown-line', unknownLineMessage(text.slice(indent)));
-  return { kind: 'invalid', ...base };
+  return { kind: 'invalid', line, range, eol };
 }
 
 function unknownLineMessage(content: string): string {
@@ -69,10 +77,10 @@ function parsePrefixedLine(
   prefix: Prefix,
   text: string,
   indent: number,
-  base: Pick<LineNode, 'line' | 'range' | 'eol'>,
+  base: LineBase,
   diagnostics: DiagnosticList,
 ): SendLine | ExpectLine {
-  const { line } = base;
+  const { line, range, eol } = base;
   const prefixRange = lineRange(line, indent, indent + 2);
   const after = indent + 2;
   let contentStart = after + 1;
@@ -93,11 +101,12 @@ function parsePrefixedLine(
         'empty-expectation',
         '`S:` needs a reply code, like `S: 250` or `S: 250 *`',
       );
-      return { kind: 'expect', ...base, prefixRange };
+      return { kind: 'expect', line, range, eol, prefixRange };
     }
     const pattern = parseLinePattern(content, line, column, diagnostics);
-    const node: ExpectLine = { kind: 'expect', ...base, prefixRange };
-    return pattern ? { ...node, pattern } : node;
+    return pattern
+      ? { kind: 'expect', line, range, eol, prefixRange, pattern }
+      : { kind: 'expect', line, range, eol, prefixRange };
   }
   if (prefix === 'C!' && content.length === 0) {
     diagnostics.warning(
@@ -108,27 +117,31 @@ function parsePrefixedLine(
   }
   return {
     kind: 'send',
-    ...base,
+    line,
+    range,
+    eol,
     raw: prefix === 'C!',
     prefixRange,
     text: parseText(content, line, column, diagnostics),
+    // Filled in by the structure pass, which knows what the client stream is doing here.
     role: 'command',
+    command: undefined,
   };
 }
 
 function parseDirectiveLine(
   text: string,
   indent: number,
-  base: Pick<LineNode, 'line' | 'range' | 'eol'>,
+  base: LineBase,
   diagnostics: DiagnosticList,
 ): DirectiveLine {
-  const { line } = base;
+  const { line, range, eol } = base;
   const nameMatch = /^[A-Za-z0-9_-]*/.exec(text.slice(indent + 1));
   const name = nameMatch?.[0] ?? '';
   const afterName = indent + 1 + name.length;
   const nameRange = lineRange(line, indent, afterName);
   const args = splitArguments(text, afterName, line);
-  const node: DirectiveLine = { kind: 'directive', ...base, name, nameRange, args };
+  const node: DirectiveLine = { kind: 'directive', line, range, eol, name, nameRange, args };
   if (name.length === 0) {
     diagnostics.error(
       lineRange(line, indent, indent + 1),
@@ -148,11 +161,11 @@ function parseDirectiveLine(
   const directive = parseDirective(name, {
     line,
     source: text,
-    range: base.range,
+    range,
     nameRange,
     afterName,
     args,
     diagnostics,
   });
-  return directive ? { ...node, directive } : node;
+  return directive ? { kind: 'directive', line, range, eol, name, nameRange, args, directive } : node;
 }

@@ -7,33 +7,50 @@ export interface SourceLine {
 }
 
 /**
- * Splits text into lines the way VS Code does: CRLF, LF and a lone CR each end a line, so
- * line numbers agree with the editor's. Joining `text + eol` of every line gives the input back.
+ * Calls `visit` for each line the way VS Code splits them: CRLF, LF and a lone CR each end a
+ * line, so line numbers agree with the editor's. The last line (possibly empty) has no
+ * terminator; joining `text + eol` of every line gives the input back.
  */
-export function scanLines(text: string): SourceLine[] {
-  const lines: SourceLine[] = [];
+export function forEachLine(
+  text: string,
+  visit: (text: string, eol: LineEnding, index: number) => void,
+): void {
+  let index = 0;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) {
-      lines.push({ text: text.slice(start, i), eol: '\n' });
-      start = i + 1;
-    } else if (c === 0x0d) {
-      if (text.charCodeAt(i + 1) === 0x0a) {
-        lines.push({ text: text.slice(start, i), eol: '\r\n' });
-        i++;
-      } else {
-        lines.push({ text: text.slice(start, i), eol: '\r' });
+  if (!text.includes('\r')) {
+    // The common case, LF only: let `indexOf` find the line ends.
+    for (let lf = text.indexOf('\n'); lf >= 0; lf = text.indexOf('\n', start)) {
+      visit(text.slice(start, lf), '\n', index++);
+      start = lf + 1;
+    }
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a) {
+        visit(text.slice(start, i), '\n', index++);
+        start = i + 1;
+      } else if (c === 0x0d) {
+        const crlf = text.charCodeAt(i + 1) === 0x0a;
+        visit(text.slice(start, i), crlf ? '\r\n' : '\r', index++);
+        if (crlf) i++;
+        start = i + 1;
       }
-      start = i + 1;
     }
   }
-  lines.push({ text: text.slice(start), eol: '' });
+  visit(text.slice(start), '', index);
+}
+
+/** The lines of `text` with their terminators (see {@link forEachLine}). */
+export function scanLines(text: string): SourceLine[] {
+  const lines: SourceLine[] = [];
+  forEachLine(text, (line, eol) => {
+    lines.push({ text: line, eol });
+  });
   return lines;
 }
 
 /** The terminator most lines use; LF when no line has one. */
-export function dominantLineEnding(lines: readonly SourceLine[]): '\n' | '\r\n' | '\r' {
+export function dominantLineEnding(lines: readonly { readonly eol: LineEnding }[]): '\n' | '\r\n' | '\r' {
   let lf = 0;
   let crlf = 0;
   let cr = 0;

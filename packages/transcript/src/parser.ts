@@ -5,7 +5,7 @@
 import type { LineNode, TranscriptFile } from './ast.js';
 import { DiagnosticList } from './diagnostics.js';
 import { parseLine } from './line-parser.js';
-import { dominantLineEnding, scanLines } from './line-scanner.js';
+import { dominantLineEnding, forEachLine, scanLines } from './line-scanner.js';
 import { lineRange } from './ranges.js';
 import { buildStructure } from './structure.js';
 
@@ -27,16 +27,18 @@ export interface ParseOptions {
  */
 export function parseTranscript(text: string, options: ParseOptions = {}): TranscriptFile {
   const uri = options.uri === undefined ? {} : { uri: options.uri };
-  const source = scanLines(text);
   const diagnostics = new DiagnosticList();
+  const lines: LineNode[] = [];
   try {
-    const lines: LineNode[] = source.map((line, index) => parseLine(line.text, line.eol, index, diagnostics));
+    forEachLine(text, (line, eol, index) => {
+      lines.push(parseLine(line, eol, index, diagnostics));
+    });
     const structure = buildStructure(lines, diagnostics);
     return {
       ...uri,
       lines,
       ...structure,
-      lineEnding: dominantLineEnding(source),
+      lineEnding: dominantLineEnding(lines),
       diagnostics: sortByPosition(diagnostics.items),
     };
   } catch (error) {
@@ -52,7 +54,7 @@ export function parseTranscript(text: string, options: ParseOptions = {}): Trans
       preamble: [],
       sessions: [],
       server: {},
-      lineEnding: dominantLineEnding(source),
+      lineEnding: dominantLineEnding(scanLines(text)),
       diagnostics: diagnostics.items,
     };
   }

@@ -93,16 +93,21 @@ function parseTextPattern(
     );
   }
   const before = diagnostics.items.length;
-  const glob = parseGlob(source, line, column, diagnostics);
+  const glob = parseGlob(source, line, column, diagnostics, range);
   if (diagnostics.items.slice(before).some((d) => d.severity === 'error')) return undefined;
-  const pattern: GlobPattern = { kind: 'glob', source, range, ...glob };
+  const { segments, escapes, variables } = glob;
   const enhanced = ENHANCED_AT_START.exec(source);
-  return enhanced
-    ? {
-        ...pattern,
-        enhanced: { code: enhanced[0], range: lineRange(line, column, column + enhanced[0].length) },
-      }
-    : pattern;
+  if (!enhanced) return { kind: 'glob', source, range, segments, escapes, variables };
+  const enhancedRange = lineRange(line, column, column + enhanced[0].length);
+  return {
+    kind: 'glob',
+    source,
+    range,
+    segments,
+    escapes,
+    variables,
+    enhanced: { code: enhanced[0], range: enhancedRange },
+  };
 }
 
 function parseRegex(

@@ -7,6 +7,7 @@ import { CRLF, concatBytes, utf8 } from '@smtp/codec';
 import type {
   BlankLine,
   CodePattern,
+  CommandSyntax,
   ConnectDirective,
   Directive,
   DirectiveLine,
@@ -20,6 +21,7 @@ import type {
   ReplySource,
   SendGroup,
   SendLine,
+  SendLineRole,
   ServerOptionKey,
   ServerSettings,
   Session,
@@ -86,8 +88,7 @@ type OpenGroup =
 const NO_GROUP: OpenGroup = { kind: 'none' };
 
 /**
- * Builds sessions from `lines`. Send lines are replaced in `lines` by copies carrying their
- * role and command syntax.
+ * Builds sessions from `lines`, and completes each send line with its role and command syntax.
  */
 export function buildStructure(lines: LineNode[], diagnostics: DiagnosticList): Structure {
   return new StructureBuilder(lines, diagnostics).build();
@@ -134,7 +135,7 @@ class StructureBuilder {
         case 'invalid':
           break;
         case 'send':
-          this.lines[i] = this.send(line);
+          this.send(line);
           this.blankSinceSend = undefined;
           break;
         case 'expect':
@@ -165,20 +166,20 @@ class StructureBuilder {
   // -------------------------------------------------------------------------------------------
   // send lines
 
-  private send(written: SendLine): SendLine {
+  private send(line: SendLine): void {
     if (this.group.kind === 'expect') this.closeGroup('before the next `C:` line');
-    this.checkVariables(written.text.variables, written.line);
-    const session = this.requireSession(written);
-    if (!session) return written;
+    this.checkVariables(line.text.variables, line.line);
+    const session = this.requireSession(line);
+    if (!session) return;
     if (this.group.kind !== 'send') this.startSendGroup(session);
     const group = this.group as Extract<OpenGroup, { kind: 'send' }>;
     const { stream } = session;
     const role = stream.mode === 'command' ? (stream.midLine ? 'command-continued' : 'command') : stream.mode;
     const syntax =
       role === 'command'
-        ? commandSyntax(written.text.source, written.line, written.text.range.start.character)
+        ? commandSyntax(line.text.source, line.line, line.text.range.start.character)
         : undefined;
-    const line: SendLine = syntax ? { ...written, role, command: syntax } : { ...written, role };
+    completeSendLine(line, role, syntax);
     if (this.blankSinceSend && role === 'data' && group.lines.length > 0) {
       this.diagnostics.warning(
         this.blankSinceSend.range,
@@ -201,7 +202,6 @@ class StructureBuilder {
       if (cause.kind === 'command' && cause.startTls) group.startTlsSeen = true;
     }
     group.lines.push(line);
-    return line;
   }
 
   private startSendGroup(session: SessionBuilder): void {
@@ -520,6 +520,17 @@ class StructureBuilder {
       );
     }
   }
+}
+
+/**
+ * Records on a send line what the structure pass learnt about it. The node was made by this
+ * parse and is not yet visible to anyone, so it is completed in place rather than copied (a
+ * copy per line doubles the garbage of a large file).
+ */
+function completeSendLine(line: SendLine, role: SendLineRole, command: CommandSyntax | undefined): void {
+  const writable = line as { -readonly [K in keyof SendLine]: SendLine[K] };
+  writable.role = role;
+  writable.command = command;
 }
 
 function finishSession(session: SessionBuilder): Session {
