@@ -23,6 +23,7 @@ export { DIRECTIVE_NAMES, SERVER_OPTION_KEYS } from './directives.js';
 export { type DotEnv, parseDotEnv } from './dotenv.js';
 export { codeMatches, type Expectation, type MatchResult, matchReply, patternSource } from './matcher.js';
 export { type ParseOptions, parseTranscript } from './parser.js';
+export { plainRange } from './ranges.js';
 export { escapeGlobText, formatReplyLines } from './reply-lines.js';
 export { type ClientLineMatch, checkServable, matchClientLine } from './serve-check.js';
 export { applyReplyUpdates, type ReplyUpdate } from './update.js';
