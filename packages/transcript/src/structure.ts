@@ -26,15 +26,15 @@ import type {
   ServerSettings,
   Session,
   SessionEnding,
-  Step,
   VariableRef,
 } from './ast.js';
-import { ClientStream, type ReplyCause } from './client-stream.js';
+import type { ReplyCause } from './client-stream.js';
 import { commandSyntax } from './command-syntax.js';
 import { describeCause } from './describe.js';
 import type { DiagnosticList } from './diagnostics.js';
 import { mergeServerSettings } from './directives.js';
 import { spanRanges } from './ranges.js';
+import { createSession, finishSession, reportUnfinished, type SessionBuilder } from './session-builder.js';
 import { resolveWith } from './variables.js';
 
 /** What the structure pass adds to the lines. */
@@ -42,24 +42,6 @@ export interface Structure {
   readonly preamble: DirectiveStep[];
   readonly sessions: Session[];
   readonly server: ServerSettings;
-}
-
-type QueueItem = { readonly kind: 'greeting' } | ReplyCause<SendLine>;
-
-/** A session while its lines are being read. */
-interface SessionBuilder {
-  readonly index: number;
-  readonly start: Range;
-  readonly connect: ConnectDirective | undefined;
-  readonly implicitTls: boolean;
-  greeting: 'pending' | 'expected' | 'implicit';
-  ending: SessionEnding;
-  readonly steps: Step[];
-  readonly stream: ClientStream<SendLine>;
-  /** What is waiting for a reply, oldest first. */
-  readonly queue: QueueItem[];
-  /** Causes already reported as carried over to a later send group. */
-  readonly carriedOver: Set<QueueItem>;
 }
 
 /** Whether a connection is open at the current line. */
@@ -400,18 +382,12 @@ class StructureBuilder {
   }
 
   private startSession(start: Range, connect: ConnectDirective | undefined): SessionBuilder {
-    const session: SessionBuilder = {
-      index: this.sessions.length,
+    const session = createSession(
+      this.sessions.length,
       start,
       connect,
-      implicitTls: this.pendingImplicitTls !== undefined,
-      greeting: 'pending',
-      ending: 'end-of-file',
-      steps: [],
-      stream: new ClientStream(),
-      queue: [{ kind: 'greeting' }],
-      carriedOver: new Set(),
-    };
+      this.pendingImplicitTls !== undefined,
+    );
     this.pendingImplicitTls = undefined;
     this.connection = { state: 'open', session };
     this.sessions.push(session);
@@ -420,46 +396,9 @@ class StructureBuilder {
 
   private endSession(session: SessionBuilder, ending: SessionEnding): void {
     this.closeGroup(ending === 'end-of-file' ? 'before the end of the file' : '');
-    this.reportUnfinished(session);
+    reportUnfinished(session, this.diagnostics);
     session.ending = ending;
     this.connection = { state: 'none' };
-  }
-
-  /** Notes what the session leaves unanswered or half-written when it ends. */
-  private reportUnfinished(session: SessionBuilder): void {
-    for (const item of session.queue) {
-      if (item.kind === 'greeting' || session.carriedOver.has(item)) continue;
-      this.diagnostics.info(
-        item.origin.range,
-        'reply-not-checked',
-        `the reply to ${describeCause(item)} is not checked: no \`S:\` line follows in this session`,
-      );
-    }
-    const { stream } = session;
-    const partial = stream.partialLine;
-    if (partial) {
-      this.diagnostics.warning(
-        partial.origin.range,
-        'unterminated-command',
-        'this command line never gets its line end in this session (end it with a `C:` line, or add `\\r\\n`)',
-      );
-    }
-    const data = stream.openData;
-    if (data) {
-      this.diagnostics.warning(
-        data.origin.range,
-        'unterminated-data',
-        'the message after this DATA is never ended by a `C: .` line in this session',
-      );
-    }
-    const chunk = stream.openChunk;
-    if (chunk) {
-      this.diagnostics.warning(
-        chunk.command.origin.range,
-        'incomplete-chunk',
-        `this BDAT chunk is ${chunk.missing} octet${chunk.missing === 1 ? '' : 's'} short when the session ends`,
-      );
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -531,20 +470,6 @@ function completeSendLine(line: SendLine, role: SendLineRole, command: CommandSy
   const writable = line as { -readonly [K in keyof SendLine]: SendLine[K] };
   writable.role = role;
   writable.command = command;
-}
-
-function finishSession(session: SessionBuilder): Session {
-  const last = session.steps[session.steps.length - 1];
-  return {
-    index: session.index,
-    range: last ? spanRanges(session.start, last.range) : session.start,
-    ...(session.connect ? { connect: session.connect } : {}),
-    target: session.connect?.target ?? 'default',
-    implicitTls: session.implicitTls,
-    greeting: session.greeting === 'expected' ? 'expected' : 'implicit',
-    steps: session.steps,
-    ending: session.ending,
-  };
 }
 
 function shapeOf(patterns: readonly LinePattern[]): ExpectationShape {
