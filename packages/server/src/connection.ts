@@ -65,6 +65,8 @@ const SHUTTING_DOWN: SmtpErrorLike = {
   enhanced: '4.3.2',
   message: 'Service shutting down; closing connection',
 };
+/** How long a forced close waits for a store to clean up before the socket goes. */
+const FORCED_CLEANUP_MS = 1000;
 /** How long a closing socket may linger before it is destroyed. */
 const LINGER_MS = 5000;
 
@@ -176,6 +178,11 @@ export class Connection {
       this.#phase = 'reading';
       this.#pump();
     }
+    // The pump may wait on a store's cleanup before its last reply; not for long.
+    if (this.#phase === 'busy') {
+      setTimeout(() => this.#closeSocket(), FORCED_CLEANUP_MS).unref();
+      return;
+    }
     if (this.#phase !== 'closed' && this.#phase !== 'closing') this.#closeSocket();
   }
 
@@ -271,7 +278,7 @@ export class Connection {
   }
 
   #closeSocket(): void {
-    if (this.#phase === 'closed') return;
+    if (this.#phase === 'closed' || this.#phase === 'closing') return;
     this.#phase = 'closing';
     this.#timer.stop();
     this.#updateFlow();
@@ -345,7 +352,9 @@ export class Connection {
     this.#timer.count();
     const raw = this.#socket;
     raw.removeListener('data', this.#onData);
-    // Bytes read with the PROXY header belong to the TLS handshake: give them back first.
+    // Bytes read with the PROXY header belong to the TLS handshake. Put back into the paused
+    // socket's buffer, they are what TLSSocket reads first when it takes the socket over.
+    raw.pause();
     for (const early of this.#early.reverse()) raw.unshift(early);
     this.#early = [];
     const secure = new TLSSocket(raw, { isServer: true, secureContext: context });
@@ -466,8 +475,12 @@ export class Connection {
     this.#updateFlow();
   }
 
-  /** Waits for the application; the client's silence does not count meanwhile. */
+  /**
+   * Waits for the application; the client's silence does not count meanwhile. Replies already
+   * decided go out first: the client should not wait on our slowness for answers it could have.
+   */
   #waitFor<T>(promise: Promise<T>, then: (value: T) => void): void {
+    this.#flush();
     this.#phase = 'busy';
     this.#timer.suspend();
     this.#updateFlow();
@@ -508,11 +521,19 @@ export class Connection {
   #decide(event: DecisionEvent): MaybePromise<Decision> {
     if (event.type !== 'message-end') return decideWithHooks(event, this.#decisionContext);
     const transfer = this.#transfer;
-    this.#transfer = undefined;
     if (transfer === undefined) return { accept: false, error: LOCAL_ERROR };
-    return transfer.finish(this.#config.options.lmtp === true, () =>
+    // The transfer stays current until the store answers, so a shutdown can still abandon it.
+    const finished = () => {
+      if (this.#transfer === transfer) this.#transfer = undefined;
+    };
+    const decision = transfer.finish(this.#config.options.lmtp === true, () =>
       this.#host.messageStored(transfer.message, event.size),
     );
+    if (!(decision instanceof Promise)) {
+      finished();
+      return decision;
+    }
+    return decision.finally(finished);
   }
 
   /** Observes an event; returns a promise when the store needs time before more can follow. */
@@ -528,10 +549,9 @@ export class Connection {
       }
       case 'message-start':
         return this.#startMessage(event.envelope, event.via) ?? undefined;
-      case 'message-abort': {
-        this.#abortMessage(event.reason);
-        return undefined;
-      }
+      case 'message-abort':
+        // Waited for: the reply that follows (552, 521, …) must find the message already gone.
+        return this.#abortMessage(event.reason);
       case 'helo':
         this.#info.helo = event.domain;
         return undefined;
@@ -544,7 +564,7 @@ export class Connection {
   }
 
   #startMessage(envelope: Envelope, via: MessageVia): void | Promise<void> {
-    this.#abortMessage('rset');
+    void this.#abortMessage('rset');
     const message: IncomingMessage = {
       id: this.#config.nextQueueId(),
       from: envelope.from.address,
@@ -557,12 +577,14 @@ export class Connection {
     return transfer.open(this.#config.store);
   }
 
-  #abortMessage(reason: string): void {
+  #abortMessage(reason: string): Promise<void> | undefined {
     const transfer = this.#transfer;
-    if (transfer === undefined) return;
+    if (transfer === undefined) return undefined;
     this.#transfer = undefined;
     const done = transfer.abort(reason);
-    if (done instanceof Promise) this.#cleanups.push(done);
+    if (!(done instanceof Promise)) return undefined;
+    this.#cleanups.push(done);
+    return done;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ describe('hookStore', () => {
     const sink = await store.open(testMessage());
     await sink.write(Buffer.from('partial'));
     await sink.abort('disconnect');
+    await expect(sink.end()).rejects.toBeInstanceOf(MessageAbortedError);
     expect(failure).toBeInstanceOf(MessageAbortedError);
     expect((failure as MessageAbortedError).reason).toBe('disconnect');
   });

@@ -104,9 +104,10 @@ class HookSink implements MessageSink {
     resume?.();
   }
 
-  async abort(reason: MessageAbortReason): Promise<void> {
+  abort(reason: MessageAbortReason): void {
+    // The hook learns it from its body stream; its own promise is not waited for, since a hook
+    // that never settles must not hold the connection.
     this.#body.destroy(new MessageAbortedError(reason));
     this.#resume();
-    await this.#done.catch(() => {});
   }
 }

@@ -17,6 +17,8 @@ export interface TestClientOptions {
   readonly host?: string;
   /** Connect with TLS from the first byte (implicit TLS). */
   readonly tls?: boolean;
+  /** The local address to connect from (e.g. 127.0.0.2, to look like another client). */
+  readonly localAddress?: string;
   /** Bytes to send before anything else (e.g. a PROXY header), in the same write as nothing else. */
   readonly preface?: Uint8Array;
 }
@@ -61,7 +63,8 @@ export class TestClient {
         );
         secure.once('error', reject);
       } else {
-        const plain = connectTcp({ port, host }, () => resolve(plain));
+        const local = options.localAddress === undefined ? {} : { localAddress: options.localAddress };
+        const plain = connectTcp({ port, host, ...local }, () => resolve(plain));
         plain.once('error', reject);
       }
     });
