@@ -3,7 +3,8 @@
 Stores each message as DIR/NNNN.eml (the octets exactly as received, after dot-unstuffing) and
 DIR/NNNN.json (envelope, parameters, TLS and AUTH state); the .json is written first and the .eml
 renamed into place last, so a test that sees the .eml sees both. Adds CRAM-MD5 and XOAUTH2 to
-aiosmtpd's PLAIN and LOGIN, through handler methods.
+aiosmtpd's PLAIN and LOGIN, through handler methods, and refuses recipients whose local part
+starts with "no" (550 5.1.1).
 """
 import argparse
 import base64
@@ -41,13 +42,21 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         and auth_data.login.decode() == USER
         and auth_data.password.decode() == PASSWORD
     )
-    return AuthResult(success=ok, auth_data=auth_data if ok else None)
+    # handled=False on failure: aiosmtpd then answers 535 itself (handled=True would mean "already answered").
+    return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
 
 class Handler:
     def __init__(self, directory):
         self.directory = directory
         self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.split("@")[0].startswith("no"):
+            return "550 5.1.1 <%s>: no such user here" % address
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
@@ -69,7 +78,7 @@ class Handler:
 
     async def auth_CRAM__MD5(self, server, arguments):
         if USER is None:
-            return AuthResult(success=False)
+            return AuthResult(success=False, handled=False)
         challenge = "<%d.%s@aiosmtpd.test>" % (os.getpid(), secrets.token_hex(6))
         response = await server.challenge_auth(challenge)
         if not isinstance(response, bytes):
@@ -77,15 +86,15 @@ class Handler:
         user, _, digest = response.decode(errors="replace").rpartition(" ")
         expected = hmac.new(PASSWORD.encode(), challenge.encode(), "md5").hexdigest()
         ok = user == USER and hmac.compare_digest(digest, expected)
-        return AuthResult(success=ok, auth_data=user if ok else None)
+        return AuthResult(success=ok, handled=False, auth_data=user if ok else None)
 
     async def auth_XOAUTH2(self, server, arguments):
         if args.token is None or len(arguments) != 2:
-            return AuthResult(success=False)
+            return AuthResult(success=False, handled=False)
         try:
             fields = base64.b64decode(arguments[1], validate=True).decode().split("\x01")
         except Exception:
-            return AuthResult(success=False)
+            return AuthResult(success=False, handled=False)
         pairs = dict(field.split("=", 1) for field in fields if "=" in field)
         if pairs.get("auth") == "Bearer " + args.token and pairs.get("user") == USER:
             return AuthResult(success=True, auth_data=pairs["user"])
