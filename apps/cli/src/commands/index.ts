@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../command.js';
+import { serveCommand } from './serve.js';
 
 /** Every subcommand of `smtp`, in the order `smtp --help` lists them. */
-export const commands: readonly CommandDefinition[] = [];
+export const commands: readonly CommandDefinition[] = [serveCommand];
