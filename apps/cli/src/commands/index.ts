@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../command.js';
+import { sendCommand } from './send.js';
 import { serveCommand } from './serve.js';
 
 /** Every subcommand of `smtp`, in the order `smtp --help` lists them. */
-export const commands: readonly CommandDefinition[] = [serveCommand];
+export const commands: readonly CommandDefinition[] = [serveCommand, sendCommand];
