@@ -243,8 +243,10 @@ export class Connection {
     this.#abortMessage('disconnect');
     this.#host.limiter.release();
     if (this.#admittedAddress !== undefined) this.#host.limiter.releaseAddress(this.#admittedAddress);
-    if (session !== undefined) this.#host.sessionEnded(this.#info);
-    void Promise.allSettled(this.#cleanups).then(() => this.#resolveDone());
+    void Promise.allSettled(this.#cleanups).then(() => {
+      if (session !== undefined) this.#host.sessionEnded(this.#info);
+      this.#resolveDone();
+    });
   };
 
   #receive(chunk: Buffer): void {
