@@ -5,9 +5,10 @@
  * A cell is one module in `bench/cells/` whose default export is
  *   { name, unit, rounds?, secondsPerMeasure?, capSeconds?,
  *     prepare(): Promise<{ title, contenders: [{ key, label, run }], ratios: [{ name, numerator,
- *                         denominator, target? }], notes?: string[] }> }
+ *                         denominator, target? }], notes?: string[], dispose?(): Promise<void> }> }
  * where `run()` does one unit of work and returns how many `unit`s it processed (MB, lines,
- * messages). `prepare` builds inputs and checks every contender's output before any timing.
+ * messages). `prepare` builds inputs and checks every contender's output before any timing;
+ * `dispose` (optional) closes what `prepare` opened (connections, peers) once the cell is measured.
  * Adding a cell: one file in cells/ plus its name in CELLS below.
  *
  * Prints a table per cell, then one `RATIO <name> <median>` line per ratio, and writes
@@ -24,6 +25,7 @@ const CELLS = [
   'dot-stuff',
   'line-framer',
   'parse',
+  'client',
 ];
 
 const RUN_CAP_SECONDS = 300;
@@ -42,6 +44,7 @@ async function runCell(name) {
     secondsPerMeasure: cell.secondsPerMeasure ?? 0.3,
     capSeconds: cell.capSeconds ?? 30,
   });
+  await prepared.dispose?.();
   const contenders = prepared.contenders.map((contender) => {
     const rates = rounds.map((round) => round.get(contender.key));
     return { ...contender, median: median(rates), min: Math.min(...rates), max: Math.max(...rates) };
@@ -80,6 +83,7 @@ function printCell(result) {
       `  ratio ${r.name} = ${r.median.toFixed(2)} (${r.min.toFixed(2)}-${r.max.toFixed(2)}) ${verdict(r)}`,
     );
   }
+  for (const note of result.notes) console.log(`  note: ${note}`);
 }
 
 function markdown(results, machine) {

@@ -13,6 +13,9 @@ import { connectionErrorOf, tlsErrorOf } from './socket-errors.js';
 import { DEFAULT_TIMEOUTS, PhaseTimer, type Timeouts } from './timeouts.js';
 import { TraceWriter } from './trace-writer.js';
 
+/** Octets read at a time on a plain-text session. */
+const READ_BUFFER_SIZE = 64 * 1024;
+
 /** Where a trace goes, and the names it writes in place of secrets. */
 export interface TraceOptions {
   /** Gets each transcript line, without its line end. */
@@ -105,7 +108,8 @@ export class SmtpConnection {
   readonly #port: number;
   #socket: net.Socket | undefined;
   #op: Operation | undefined;
-  #tail: Promise<unknown> = Promise.resolve();
+  /** Operations called while another was under way, oldest first. */
+  readonly #waiting: (() => void)[] = [];
   #failure: Error | undefined;
   #closed = false;
   #body: BodyJob | undefined;
@@ -271,7 +275,8 @@ export class SmtpConnection {
       this.#op = { resolve: resolve as (value: never) => void, reject };
       const options = this.#options;
       this.#timer.arm('connect');
-      if ((options.tls ?? 'opportunistic') === 'implicit') {
+      const mode = options.tls ?? 'opportunistic';
+      if (mode === 'implicit') {
         this.#handshake = 'tcp';
         const socket = tls.connect({ ...this.#tlsConnectOptions(), port: this.#port });
         socket.once('connect', () => {
@@ -284,10 +289,23 @@ export class SmtpConnection {
         this.#attach(socket);
       } else {
         this.#handshake = 'tcp';
+        // Reads go into one reused buffer (`onread`), skipping the stream machinery per read;
+        // the reply parser copies whatever it keeps. After STARTTLS the TLS layer takes the
+        // handle over and reads for itself.
+        const reuse = {
+          onread: {
+            buffer: Buffer.allocUnsafe(READ_BUFFER_SIZE),
+            callback: (bytes: number, buffer: Uint8Array): boolean => {
+              this.#onData(buffer.subarray(0, bytes));
+              return true;
+            },
+          },
+        };
         const socket = net.connect({
           host: this.#host,
           port: this.#port,
           ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+          ...reuse,
         });
         socket.once('connect', () => {
           this.#handshake = undefined;
@@ -325,7 +343,7 @@ export class SmtpConnection {
     socket.removeListener('close', this.#onEnd);
   }
 
-  readonly #onData = (chunk: Buffer): void => {
+  readonly #onData = (chunk: Uint8Array): void => {
     this.#core.receive(chunk);
     this.#pump();
   };
@@ -433,6 +451,8 @@ export class SmtpConnection {
     const op = this.#op;
     this.#op = undefined;
     if (op !== undefined) action(op);
+    // The next operation starts once the core has handled the rest of this input.
+    if (this.#waiting.length > 0) queueMicrotask(() => this.#startNext());
   }
 
   #flush(): void {
@@ -467,28 +487,38 @@ export class SmtpConnection {
     this.#attach(secure);
   }
 
+  /**
+   * Runs operations one at a time, in call order: at once when nothing is under way (the common
+   * case of a caller awaiting each send), else after the current one settles.
+   */
   #enqueue<T>(run: () => void): Promise<T> {
-    const result = this.#tail.then(
-      () =>
-        new Promise<T>((resolve, reject) => {
-          if (this.#closed || this.#failure !== undefined) {
-            reject(this.#closedError());
-            return;
-          }
-          this.#op = { resolve: resolve as (value: never) => void, reject };
-          try {
-            run();
-          } catch (error) {
-            this.#op = undefined;
-            this.#body = undefined;
-            reject(error);
-            return;
-          }
-          this.#pump();
-        }),
-    );
-    this.#tail = result.catch(() => undefined);
-    return result;
+    return new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        if (this.#closed || this.#failure !== undefined) {
+          reject(this.#closedError());
+          this.#startNext();
+          return;
+        }
+        this.#op = { resolve: resolve as (value: never) => void, reject };
+        try {
+          run();
+        } catch (error) {
+          this.#op = undefined;
+          this.#body = undefined;
+          reject(error);
+          this.#startNext();
+          return;
+        }
+        this.#pump();
+      };
+      if (this.#op === undefined && this.#waiting.length === 0) start();
+      else this.#waiting.push(start);
+    });
+  }
+
+  #startNext(): void {
+    if (this.#op !== undefined) return;
+    this.#waiting.shift()?.();
   }
 
   #closedError(): Error {
@@ -591,7 +621,7 @@ export class SmtpConnection {
     if (this.#closed) return;
     this.#closed = true;
     if (error !== undefined) this.#failure = error;
-    this.#timer.disarm();
+    this.#timer.stop();
     const socket = this.#socket;
     if (socket !== undefined) {
       if (error === undefined) socket.end();

@@ -21,7 +21,7 @@ import type {
   Waiting,
 } from './core-types.js';
 import { CrlfNormalizer } from './crlf-normalizer.js';
-import { type EnvelopePlan, planEnvelope } from './envelope.js';
+import { type EnvelopePlan, PathCache, planEnvelope } from './envelope.js';
 import { CapabilityError, ConnectionError, ProtocolError, RecipientsRefusedError } from './errors.js';
 import type { RecipientResult, SendResult } from './result.js';
 import { chooseMechanism, type SaslLine, startExchange, type TraceSecretNames } from './sasl-client.js';
@@ -106,6 +106,7 @@ export class ClientCore {
   #secure: boolean;
   #authenticated = false;
   #tx: Transaction | undefined;
+  readonly #paths = new PathCache();
 
   /**
    * @throws CommandInjectionError / CommandFormatError when the client name cannot be sent.
@@ -270,11 +271,16 @@ export class ClientCore {
    */
   send(request: TransactionRequest): void {
     this.#requireReady('send');
-    const plan = planEnvelope(request.envelope, request.options, {
-      capabilities: this.#capabilities,
-      secure: this.#secure,
-      chunking: this.#options.chunking !== false,
-    });
+    const plan = planEnvelope(
+      request.envelope,
+      request.options,
+      {
+        capabilities: this.#capabilities,
+        secure: this.#secure,
+        chunking: this.#options.chunking !== false,
+      },
+      this.#paths,
+    );
     const tx: Transaction = {
       plan,
       partial: request.options.partial ?? 'any',

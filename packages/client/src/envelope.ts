@@ -5,7 +5,10 @@ import {
   CommandFormatError,
   type DsnReturn,
   type ForwardPath,
-  formatCommand,
+  formatMailParameters,
+  formatPath,
+  formatRcptParameters,
+  type MailboxPath,
   type MailParameters,
   type NotifyCondition,
   NULL_PATH,
@@ -94,25 +97,54 @@ export class InvalidAddressError extends CommandFormatError {
   override readonly name: string = 'InvalidAddressError';
 }
 
-function reversePath(from: string): ReversePath {
-  assertNoLineBreak(from, 'sender address');
-  if (from === '' || from === '<>') return NULL_PATH;
-  const parsed = parseMailbox(from);
-  if (!parsed.ok)
-    throw new InvalidAddressError(`sender address ${JSON.stringify(from)} is invalid: ${parsed.reason}`);
-  return parsed.path;
+const PATH_CACHE_LIMIT = 256;
+
+/**
+ * Addresses already parsed, by their text: a client usually sends from the same sender to a
+ * few recipients over and over, and parsing is the costly part of planning a message. Bounded;
+ * owned by one session (no shared state).
+ */
+export class PathCache {
+  readonly #paths = new Map<string, MailboxPath>();
+
+  /** The parsed mailbox for `text`, or the reason it is not one. */
+  mailbox(text: string): MailboxPath | string {
+    const known = this.#paths.get(text);
+    if (known !== undefined) return known;
+    const parsed = parseMailbox(text);
+    if (!parsed.ok) return parsed.reason;
+    if (this.#paths.size >= PATH_CACHE_LIMIT) this.#paths.clear();
+    this.#paths.set(text, parsed.path);
+    return parsed.path;
+  }
 }
 
-function forwardPath(to: string): ForwardPath {
+function reversePath(from: string, cache: PathCache): ReversePath {
+  assertNoLineBreak(from, 'sender address');
+  if (from === '' || from === '<>') return NULL_PATH;
+  const path = cache.mailbox(from);
+  if (typeof path === 'string') {
+    throw new InvalidAddressError(`sender address ${JSON.stringify(from)} is invalid: ${path}`);
+  }
+  return path;
+}
+
+function forwardPath(to: string, cache: PathCache): ForwardPath {
   assertNoLineBreak(to, 'recipient address');
   if (to.toLowerCase() === 'postmaster') {
     const parsed = parsePath(`<${to}>`, 'forward');
     if (parsed.ok) return parsed.path;
   }
-  const parsed = parseMailbox(to);
-  if (!parsed.ok)
-    throw new InvalidAddressError(`recipient address ${JSON.stringify(to)} is invalid: ${parsed.reason}`);
-  return parsed.path;
+  const path = cache.mailbox(to);
+  if (typeof path === 'string') {
+    throw new InvalidAddressError(`recipient address ${JSON.stringify(to)} is invalid: ${path}`);
+  }
+  return path;
+}
+
+/** `HEAD params`, or `HEAD` alone. */
+function withParameters(head: string, parameters: string): string {
+  return parameters === '' ? head : `${head} ${parameters}`;
 }
 
 function originalRecipient(path: ForwardPath): OriginalRecipient {
@@ -135,13 +167,14 @@ export function planEnvelope(
   envelope: Envelope,
   options: TransactionOptions,
   session: SessionFacts,
+  cache: PathCache = new PathCache(),
 ): EnvelopePlan {
   const caps = session.capabilities;
-  const from = reversePath(envelope.from);
+  const from = reversePath(envelope.from, cache);
   if (envelope.to.length === 0) throw new CommandFormatError('a message needs at least one recipient');
   const recipients = envelope.to.map((entry) => {
     const recipient: Recipient = typeof entry === 'string' ? { address: entry } : entry;
-    return { recipient, path: forwardPath(recipient.address) };
+    return { recipient, path: forwardPath(recipient.address, cache) };
   });
 
   const utf8 = options.smtputf8 === true || from.utf8 || recipients.some(({ path }) => path.utf8);
@@ -215,7 +248,9 @@ export function planEnvelope(
     ...(options.requireTls === true ? { requireTls: true as const } : {}),
     ...(options.priority !== undefined && caps.has('MT-PRIORITY') ? { mtPriority: options.priority } : {}),
   };
-  const mailLine = formatCommand({ verb: 'MAIL', from, params: mailParams });
+  // The paths come from the parser, so they are written as they are (formatCommand would parse
+  // them once more); the parameter writers still refuse CR, LF and NUL.
+  const mailLine = withParameters(`MAIL FROM:${formatPath(from)}`, formatMailParameters(mailParams));
   const lines = recipients.map(({ recipient, path }) => {
     const notify = recipient.notify ?? dsn?.notify;
     const orcpt =
@@ -226,7 +261,10 @@ export function planEnvelope(
       ...(notify === undefined ? {} : { notify }),
       ...(orcpt === undefined ? {} : { orcpt }),
     };
-    return { address: recipient.address, line: formatCommand({ verb: 'RCPT', to: path, params }) };
+    return {
+      address: recipient.address,
+      line: withParameters(`RCPT TO:${formatPath(path)}`, formatRcptParameters(params)),
+    };
   });
   return { mailLine, recipients: lines, allowedBody, transfer };
 }

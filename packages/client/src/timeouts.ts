@@ -40,15 +40,21 @@ export function timeoutFor(timeouts: Timeouts, kind: TimeoutKind): number {
 }
 
 /**
- * One timer for a connection, re-armed for each wait. Refreshing an armed timer of the same
- * length reuses it (cheap on the hot path: every reply re-arms).
+ * One timer for a connection, re-armed for each wait. Arming is cheap because it happens on the
+ * hot path (every reply, every message): it only notes the kind and the start time; the single
+ * underlying timer is rescheduled only when it fires early (the wait was re-armed since) or when
+ * a shorter wait needs it sooner. Disarming leaves the timer to fire harmlessly. The timer is
+ * unref'd: the socket, not the timer, keeps a process alive.
  */
 export class PhaseTimer {
   readonly #timeouts: Timeouts;
   readonly #onTimeout: (kind: TimeoutKind, milliseconds: number) => void;
   #timer: NodeJS.Timeout | undefined;
+  /** When the scheduled timer fires (performance.now() time). */
+  #firesAt = 0;
   #kind: TimeoutKind | undefined;
   #milliseconds = 0;
+  #startedAt = 0;
 
   constructor(timeouts: Timeouts, onTimeout: (kind: TimeoutKind, milliseconds: number) => void) {
     this.#timeouts = timeouts;
@@ -58,25 +64,45 @@ export class PhaseTimer {
   /** Starts (or restarts) the timer for this kind of wait. */
   arm(kind: TimeoutKind): void {
     const milliseconds = timeoutFor(this.#timeouts, kind);
-    if (this.#timer !== undefined && this.#milliseconds === milliseconds) {
-      this.#kind = kind;
-      this.#timer.refresh();
-      return;
-    }
-    this.disarm();
+    const now = performance.now();
     this.#kind = kind;
     this.#milliseconds = milliseconds;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#onTimeout(this.#kind ?? kind, milliseconds);
-    }, milliseconds);
+    this.#startedAt = now;
+    const due = now + milliseconds;
+    if (this.#timer !== undefined && this.#firesAt <= due) return;
+    this.#schedule(milliseconds, due);
   }
 
-  /** Stops the timer. */
+  /** Stops the timer (it may still fire, and then does nothing). */
   disarm(): void {
-    if (this.#timer === undefined) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     this.#kind = undefined;
+  }
+
+  /** Stops the timer for good. */
+  stop(): void {
+    this.#kind = undefined;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #schedule(milliseconds: number, due: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#firesAt = due;
+    this.#timer = setTimeout(() => this.#fire(), milliseconds);
+    this.#timer.unref();
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    const kind = this.#kind;
+    if (kind === undefined) return;
+    const elapsed = performance.now() - this.#startedAt;
+    if (elapsed >= this.#milliseconds - 1) {
+      this.#kind = undefined;
+      this.#onTimeout(kind, this.#milliseconds);
+      return;
+    }
+    const remaining = this.#milliseconds - elapsed;
+    this.#schedule(remaining, performance.now() + remaining);
   }
 }
