@@ -153,3 +153,32 @@ export async function greet(
   connection.write(lines.map((line, i) => `250${i === lines.length - 1 ? ' ' : '-'}${line}\r\n`).join(''));
   return ehlo;
 }
+
+/** Answers everything positively (PIPELINING offered) until QUIT or the client leaves; counts messages. */
+export async function acceptAll(
+  connection: ScriptedConnection,
+  onMessage: (body: string) => void = () => undefined,
+): Promise<void> {
+  await greet(connection, ['PIPELINING']);
+  for (;;) {
+    let line: string;
+    try {
+      line = await connection.readLine();
+    } catch {
+      return;
+    }
+    const verb = line.slice(0, 4).toUpperCase();
+    if (verb === 'QUIT') {
+      connection.write('221 2.0.0 bye\r\n');
+      connection.end();
+      return;
+    }
+    if (verb === 'DATA') {
+      connection.write('354 go\r\n');
+      onMessage(await connection.readData());
+      connection.write('250 2.0.0 queued\r\n');
+      continue;
+    }
+    connection.write('250 2.0.0 ok\r\n');
+  }
+}
