@@ -24,16 +24,19 @@ export interface PasswordCredentials {
   readonly pass: string;
   /** PLAIN only: the identity to act as, when it differs from `user`. */
   readonly authzid?: string;
-  /** The mechanism to use; by default the strongest the server offers (CRAM-MD5, then PLAIN, then LOGIN). */
-  readonly method?: PasswordMechanism;
+  /**
+   * The mechanism to use, or a list in order of preference; by default the strongest the server
+   * offers (CRAM-MD5, then PLAIN, then LOGIN).
+   */
+  readonly method?: PasswordMechanism | readonly PasswordMechanism[];
 }
 
 /** A user name and an OAuth 2.0 access token, for OAUTHBEARER (RFC 7628) and XOAUTH2. */
 export interface TokenCredentials {
   readonly user: string;
   readonly accessToken: string;
-  /** The mechanism to use; by default OAUTHBEARER when offered, else XOAUTH2. */
-  readonly method?: TokenMechanism;
+  /** The mechanism to use, or a list in order of preference; by default OAUTHBEARER when offered, else XOAUTH2. */
+  readonly method?: TokenMechanism | readonly TokenMechanism[];
 }
 
 /** What `auth` accepts: a password or an access token. */
@@ -85,11 +88,15 @@ const TOKEN_PREFERENCE: readonly TokenMechanism[] = ['OAUTHBEARER', 'XOAUTH2'];
  */
 export function chooseMechanism(offered: readonly string[], credentials: Credentials): SaslMechanismName {
   const upper = new Set(offered.map((name) => name.toUpperCase()));
-  const candidates = credentials.method
-    ? [credentials.method]
-    : isToken(credentials)
-      ? TOKEN_PREFERENCE
-      : PASSWORD_PREFERENCE;
+  const method = credentials.method;
+  const candidates: readonly SaslMechanismName[] =
+    method === undefined
+      ? isToken(credentials)
+        ? TOKEN_PREFERENCE
+        : PASSWORD_PREFERENCE
+      : typeof method === 'string'
+        ? [method]
+        : method;
   const chosen = candidates.find((name) => upper.has(name));
   if (chosen !== undefined) return chosen;
   const what = offered.length === 0 ? 'offers no AUTH mechanism' : `offers AUTH ${offered.join(' ')}`;

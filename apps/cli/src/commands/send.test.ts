@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
+import { type Reply, ReplyParser } from '@smtp/codec';
 import { createServer, MemoryStore, type ServerOptions } from '@smtp/server';
+import { createScope, hasErrors, matchReply, parseTranscript, sendGroupBytes } from '@smtp/transcript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/run-cli.js';
 
@@ -37,6 +40,67 @@ function messageFile(text: string): string {
 }
 
 const MESSAGE = 'From: alice@example.test\r\nSubject: cli\r\n\r\n.dot\r\nbody\r\n';
+
+/**
+ * Plays a transcript's client side against its server, the way `smtp run` does (send groups in
+ * one write, one reply per expectation, TLS after a 220 to STARTTLS), until the project's runner
+ * exists. Returns one line per expectation that failed.
+ */
+async function replay(text: string, env: Record<string, string>): Promise<string[]> {
+  const file = parseTranscript(text);
+  if (hasErrors(file.diagnostics)) return file.diagnostics.map((d) => `parse: ${d.message}`);
+  const insecure = file.preamble.some((step) => step.directive?.name === 'tls');
+  const failures: string[] = [];
+  const scope = createScope(env);
+  for (const session of file.sessions) {
+    if (session.target === 'default') return ['the trace has no @connect'];
+    let socket: net.Socket = net.connect({ host: session.target.host, port: session.target.port });
+    let parser = new ReplyParser();
+    const replies: Reply[] = [];
+    let wake: (() => void) | undefined;
+    const listen = (s: net.Socket): void => {
+      s.on('data', (chunk: Buffer) => {
+        for (const event of parser.push(chunk)) if (event.kind === 'reply') replies.push(event.reply);
+        wake?.();
+      });
+      s.on('error', () => wake?.());
+    };
+    listen(socket);
+    const nextReply = async (): Promise<Reply | undefined> => {
+      const deadline = Date.now() + 5000;
+      while (replies.length === 0 && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      return replies.shift();
+    };
+    for (const step of session.steps) {
+      if (step.kind === 'send') {
+        const bytes = sendGroupBytes(step, scope);
+        if (!bytes.ok) return [`resolve: ${bytes.error.message}`];
+        socket.write(bytes.value);
+      } else if (step.kind === 'expect') {
+        const reply = await nextReply();
+        if (reply === undefined) {
+          failures.push(`no reply for the expectation on line ${(step.lines[0]?.line ?? 0) + 1}`);
+          break;
+        }
+        const result = matchReply(step, reply, scope);
+        if (!result.ok) failures.push(`expected ${result.expected}, got ${JSON.stringify(reply)}`);
+        if (step.answers.kind === 'command' && step.answers.startTls && reply.code === 220) {
+          socket.removeAllListeners('data');
+          socket = tls.connect({ socket, rejectUnauthorized: !insecure });
+          parser = new ReplyParser();
+          listen(socket);
+        }
+      }
+    }
+    socket.destroy();
+  }
+  return failures;
+}
 
 describe('smtp send', () => {
   it('sends a file and exits 0 when every recipient is accepted', async () => {
@@ -353,5 +417,56 @@ describe('smtp send', () => {
     expect(lines.at(-3)).toBe('C: QUIT');
     expect(lines.at(-1)).toMatch(/^# sent to 1 of 1 recipients: 250 2\.0\.0 /);
     expect(lines.every((line) => /^(# |@|C: |C:$|S: )/.test(line))).toBe(true);
+  });
+
+  it('prints a trace that replays against the same server (AUTH preferring PLAIN when tracing)', async () => {
+    const server = await serve({ tls: { selfSigned: true }, auth: { users: { tim: 'secret' } } });
+    const body = 'Subject: replay\r\n\r\n.dot\r\n\\back {{x}} *star*\r\n';
+    const traced = await runCli([
+      'send',
+      '--server',
+      server.address,
+      '--from',
+      'a@example.test',
+      '--to',
+      'b@example.test',
+      '--starttls',
+      '--insecure',
+      '--auth',
+      'tim:secret',
+      '--trace',
+      messageFile(body),
+    ]);
+    expect(traced.code).toBe(0);
+    expect(traced.stdout).toContain('C: AUTH PLAIN {{base64:\\0tim\\0{{env:SMTP_PASSWORD}}}}');
+    expect(await replay(traced.stdout, { SMTP_PASSWORD: 'secret' })).toEqual([]);
+    expect(server.store.messages.map((m) => m.data.toString())).toEqual([body, body]);
+    // A wrong password makes the replay fail at AUTH: the secret really comes from the environment.
+    expect((await replay(traced.stdout, { SMTP_PASSWORD: 'wrong' })).join('\n')).toMatch(/535/);
+  });
+
+  it('a traced CRAM-MD5 answer is marked as not replayable', async () => {
+    const server = await serve({
+      tls: { selfSigned: true },
+      auth: { users: { tim: 'secret' }, mechanisms: ['CRAM-MD5'] },
+    });
+    const traced = await runCli(
+      ['send', '--server', server.address, '--from', 'a@example.test', '--to', 'b@example.test'].concat([
+        '--starttls',
+        '--insecure',
+        '--auth',
+        'tim:secret',
+        '--trace',
+      ]),
+      { stdin: 'x\r\n' },
+    );
+    expect(traced.code).toBe(0);
+    expect(traced.stdout).toContain('C: {{base64:tim {{cram_md5_digest}}}}');
+    expect(traced.stdout).toMatch(/# CRAM-MD5 answers a random challenge: this line cannot be replayed/);
+    expect(traced.stdout).toContain('S: 334 *');
+    // Replaying stops before anything is sent, naming the variable to set.
+    expect(await replay(traced.stdout, {})).toEqual([
+      expect.stringMatching(/`\{\{cram_md5_digest\}\}` is not defined/),
+    ]);
   });
 });

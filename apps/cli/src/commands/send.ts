@@ -18,6 +18,9 @@ import type { CommandDefinition } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
+/** Password mechanisms by preference when tracing: those whose transcript replays come first. */
+const REPLAYABLE_FIRST = ['PLAIN', 'LOGIN', 'CRAM-MD5'] as const;
+
 /** Exit status when the server refused (the contract's 1). */
 const REFUSED = 1;
 /** Exit status for usage, connection and TLS errors (the contract's 2). */
@@ -42,7 +45,8 @@ export const sendCommand: CommandDefinition = {
     '',
     '--trace prints the session on stdout as a .smtp transcript that `smtp run` replays against the',
     'same server: volatile reply texts (greeting, queue id, challenges) are written as *, and the',
-    'password as {{env:SMTP_PASSWORD}} — set SMTP_PASSWORD when replaying.',
+    'password as {{env:SMTP_PASSWORD}} — set SMTP_PASSWORD when replaying. With --trace, AUTH prefers',
+    'PLAIN and LOGIN, whose lines replay (a CRAM-MD5 answer depends on a random challenge).',
   ].join('\n'),
   exitStatuses: [
     '0 the message was accepted for every recipient',
@@ -165,7 +169,11 @@ async function connect(settings: SendSettings, io: CliIo): Promise<SmtpConnectio
     port: settings.port,
     tls: settings.tls,
     ...(settings.insecure ? { rejectUnauthorized: false } : {}),
-    ...(settings.auth === undefined ? {} : { auth: settings.auth }),
+    ...(settings.auth === undefined
+      ? {}
+      : // A traced CRAM-MD5 answer depends on the server's random challenge and cannot replay,
+        // so a traced session prefers PLAIN and LOGIN (sent over TLS, or explicitly allowed).
+        { auth: settings.trace ? { ...settings.auth, method: REPLAYABLE_FIRST } : settings.auth }),
     ...(settings.allowInsecureAuth ? { allowInsecureAuth: true } : {}),
     ...(settings.helo === undefined ? {} : { name: settings.helo }),
     ...(settings.trace ? { trace: (line: string) => io.stdout.write(`${line}\n`) } : {}),
