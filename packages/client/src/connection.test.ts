@@ -139,6 +139,31 @@ describe('SmtpConnection over a socket', () => {
     expect(connection.closed).toBe(true);
   });
 
+  it('times out when the server stops taking the message (data-block timeout)', async () => {
+    const port = await serve(async (c) => {
+      await greet(c);
+      await c.readLine();
+      await c.readLine();
+      await c.readLine();
+      c.write('250 ok\r\n250 ok\r\n354 go\r\n');
+      c.pause();
+      await c.closed;
+    });
+    const connection = await SmtpConnection.connect({
+      host: '127.0.0.1',
+      port,
+      timeouts: { dataBlock: 200 },
+    });
+    const block = Buffer.alloc(1024 * 1024, 0x61);
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 256; i++) yield block;
+    }
+    const error = await connection.send(ENVELOPE, endless()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ timeout: 'data-block', milliseconds: 200, phase: 'message' });
+    expect(connection.closed).toBe(true);
+  });
+
   it('reports a server closing in the middle of a transaction', async () => {
     const port = await serve(async (c) => {
       await greet(c);

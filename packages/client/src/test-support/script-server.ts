@@ -16,6 +16,8 @@ export interface ScriptedConnection {
   readData(): Promise<string>;
   /** Upgrades to TLS as the server (after writing `220` to STARTTLS). */
   startTls(options: tls.TlsOptions): Promise<void>;
+  /** Stops reading from the client (its writes then back up). */
+  pause(): void;
   /** Ends the connection politely / abruptly. */
   end(): void;
   destroy(): void;
@@ -102,6 +104,10 @@ class Connection implements ScriptedConnection {
       secure.once('secure', () => resolve());
       secure.once('error', reject);
     });
+  }
+
+  pause(): void {
+    this.#socket.pause();
   }
 
   end(): void {
