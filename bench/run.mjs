@@ -26,6 +26,7 @@ const CELLS = [
   'line-framer',
   'parse',
   'client',
+  'server',
 ];
 
 const RUN_CAP_SECONDS = 300;

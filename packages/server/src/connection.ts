@@ -571,12 +571,28 @@ export class Connection {
       id: this.#config.nextQueueId(),
       from: envelope.from.address,
       to: envelope.recipients.map((recipient) => recipient.to.address),
-      session: Object.freeze({ ...this.#info }),
+      session: this.#snapshot(),
       via,
     };
     const transfer = new MessageTransfer(message, (error) => this.#host.report(error, this.#info));
     this.#transfer = transfer;
     return transfer.open(this.#config.store);
+  }
+
+  /** The session as it is now, for a message to keep (the live view changes with STARTTLS). */
+  #snapshot(): SessionInfo {
+    const info = this.#info;
+    return {
+      id: info.id,
+      remoteAddress: info.remoteAddress,
+      remotePort: info.remotePort,
+      localAddress: info.localAddress,
+      localPort: info.localPort,
+      proxy: info.proxy,
+      helo: info.helo,
+      tls: info.tls,
+      authenticatedAs: info.authenticatedAs,
+    };
   }
 
   #abortMessage(reason: string): Promise<void> | undefined {

@@ -70,23 +70,41 @@ export class MemoryStore extends EventEmitter<MemoryStoreEvents> implements Mess
 
   /** Part of {@link MessageStore}: collects the body in memory. */
   open(message: IncomingMessage): MessageSink {
-    const chunks: Uint8Array[] = [];
-    return {
-      write: (chunk) => {
-        chunks.push(chunk);
-      },
-      end: () => {
-        // One copy at the end: the pieces are views into socket reads, and keeping them would
-        // keep whole reads alive for the life of the message.
-        const stored: StoredMessage = { ...message, data: Buffer.concat(chunks), storedAt: new Date() };
-        chunks.length = 0;
-        this.#messages.push(stored);
-        if (this.#messages.length > this.#capacity) this.#messages.shift();
-        this.emit('message', stored);
-      },
-      abort: () => {
-        chunks.length = 0;
-      },
-    };
+    return new MemorySink(message, this.#keep);
+  }
+
+  readonly #keep = (stored: StoredMessage): void => {
+    this.#messages.push(stored);
+    if (this.#messages.length > this.#capacity) this.#messages.shift();
+    this.emit('message', stored);
+  };
+}
+
+/** Gathers one message's pieces; a class rather than closures, as it is made for every message. */
+class MemorySink implements MessageSink {
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+
+  constructor(
+    private readonly message: IncomingMessage,
+    private readonly keep: (stored: StoredMessage) => void,
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+  }
+
+  end(): void {
+    const { id, from, to, session, via } = this.message;
+    // One copy at the end: the pieces are views into socket reads, and keeping them would keep
+    // whole reads alive for the life of the message.
+    const data = Buffer.concat(this.#chunks, this.#size);
+    this.#chunks = [];
+    this.keep({ id, from, to, session, via, data, storedAt: new Date() });
+  }
+
+  abort(): void {
+    this.#chunks = [];
   }
 }
