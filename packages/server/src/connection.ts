@@ -97,7 +97,6 @@ export class Connection {
   #delay: ReturnType<typeof setTimeout> | undefined;
   #linger: ReturnType<typeof setTimeout> | undefined;
   #admittedAddress: string | undefined;
-  #shutdownRequested = false;
   readonly #cleanups: Promise<unknown>[] = [];
   #resolveDone!: () => void;
 
@@ -146,7 +145,6 @@ export class Connection {
    * and answered first (the session decides when).
    */
   shutdown(): void {
-    this.#shutdownRequested = true;
     switch (this.#phase) {
       case 'reading':
         this.#session?.shutdown();
@@ -156,10 +154,14 @@ export class Connection {
       case 'upgrading':
         this.#session?.shutdown();
         return;
+      case 'admitting':
+        this.#refuseConnection(SHUTTING_DOWN);
+        return;
       case 'closing':
       case 'closed':
         return;
       default:
+        // Before any session (PROXY header, TLS handshake) there is nobody to tell.
         this.#socket.destroy();
     }
   }
@@ -421,7 +423,6 @@ export class Connection {
     this.#early = [];
     for (const chunk of early) this.#receive(chunk as Buffer);
     this.#pump();
-    if (this.#shutdownRequested && this.#phase === 'reading') this.shutdown();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -441,10 +442,10 @@ export class Connection {
         if (pending === undefined) break;
         const decision = this.#decide(pending);
         if (decision instanceof Promise) {
-          this.#waitFor(decision, (answer) => session.decide(answer));
+          this.#waitFor(decision, (answer) => this.#applyDecision(session, pending, answer));
           return;
         }
-        session.decide(decision);
+        this.#applyDecision(session, pending, decision);
         continue;
       }
       switch (action.type) {
@@ -518,6 +519,25 @@ export class Connection {
       this.#out.push(data);
       this.#resume();
     }, delayMs);
+  }
+
+  /**
+   * Hands the application's answer to the session. An answer the session cannot write as a reply
+   * (a hook's text with a line break, a code out of range) is the application's bug: it is
+   * reported and the client gets `451 4.3.0` instead.
+   */
+  #applyDecision(session: SessionPort, event: DecisionEvent, decision: Decision): void {
+    try {
+      session.decide(decision);
+    } catch (error) {
+      this.#host.report(error, this.#info);
+      const fallback = { accept: false as const, error: LOCAL_ERROR };
+      session.decide(
+        event.type === 'message-end' && this.#config.options.lmtp === true
+          ? { perRecipient: event.envelope.recipients.map(() => fallback) }
+          : fallback,
+      );
+    }
   }
 
   #decide(event: DecisionEvent): MaybePromise<Decision> {

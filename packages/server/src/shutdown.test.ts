@@ -38,6 +38,15 @@ describe('graceful shutdown', () => {
     await expect(TestClient.connect(port)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('tells a client still waiting on onConnect 421 4.3.2', async () => {
+    const { server, port } = await start({ onConnect: () => sleep(2000) });
+    const client = await TestClient.connect(port);
+    await sleep(100);
+    await server.close({ grace: 5000 });
+    expect(await client.reply()).toMatchObject({ code: 421, enhanced: '4.3.2' });
+    await client.waitClosed();
+  });
+
   it('lets a message in progress finish within the grace period, stores it, then says 421', async () => {
     const { connectReady, server, memory } = await start();
     const client = await connectReady();

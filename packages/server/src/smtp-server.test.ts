@@ -169,6 +169,34 @@ describe('hooks', () => {
     await client.quit();
   });
 
+  it('survives a hook whose refusal cannot be written as a reply, answering 451 4.3.0', async () => {
+    const { connectReady, server } = await start({
+      onMail: (from) =>
+        from.address === 'crlf@example.test' ? new SmtpError(550, 'two\r\nlines') : undefined,
+      onRcpt: () => ({ code: 250, message: 'a 2xx is not a refusal' }),
+    });
+    const errors: string[] = [];
+    server.on('error', (error) => errors.push(error.name));
+    const client = await connectReady();
+    expect(await client.command('MAIL FROM:<crlf@example.test>')).toMatchObject({
+      code: 451,
+      enhanced: '4.3.0',
+    });
+    expect((await client.command('MAIL FROM:<a@example.test>')).code).toBe(250);
+    expect(await client.command('RCPT TO:<b@example.test>')).toMatchObject({ code: 451, enhanced: '4.3.0' });
+    expect(errors).toEqual(['TypeError', 'TypeError']);
+    await client.quit();
+  });
+
+  it('refuses impossible options when the server is made, not per connection', async () => {
+    const { createServer } = await import('./smtp-server.js');
+    expect(() => createServer({ hostname: 'two words' })).toThrow(/hostname/);
+    expect(() => createServer({ maxConnections: -1 })).toThrow(/maxConnections/);
+    expect(() =>
+      createServer({ store: { open: () => ({ write() {}, end() {}, abort() {} }) }, onMessage: () => {} }),
+    ).toThrow(/either a store or an onMessage hook/);
+  });
+
   it('lets onConnect turn a client away before the greeting', async () => {
     const { port, server } = await start({
       onConnect: (session) =>

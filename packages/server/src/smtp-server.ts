@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { ServerSession, type SessionPolicy } from '@smtp/session';
+import { type ResolvedPolicy, resolvePolicy, ServerSession, type SessionPolicy } from '@smtp/session';
 import { CertificateError, selfSignedCertificate } from './certificates.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { ConnectionLimiter } from './connection-limiter.js';
@@ -96,6 +96,7 @@ export class SmtpServer extends EventEmitter<SmtpServerEvents> {
   readonly store: MessageStore;
   readonly #config: ServerConfig;
   readonly #policy: SessionPolicy;
+  readonly #policies = new Map<string, ResolvedPolicy>();
   readonly #limiter: ConnectionLimiter;
   readonly #connections = new Set<Connection>();
   readonly #counters: MutableCounters = {
@@ -118,6 +119,8 @@ export class SmtpServer extends EventEmitter<SmtpServerEvents> {
     this.store = this.#config.store;
     this.#limiter = new ConnectionLimiter(this.#config);
     this.#policy = sessionPolicy(this.#config);
+    // Checked here, so a bad option fails createServer() rather than every connection.
+    this.#resolvedPolicy({ available: options.tls !== undefined, active: false });
     const server = this;
     this.#host = {
       config: this.#config,
@@ -241,11 +244,28 @@ export class SmtpServer extends EventEmitter<SmtpServerEvents> {
     const connection = new Connection(socket, `S${this.#nextSessionId++}`, this.#host);
     this.#connections.add(connection);
     void connection.done.then(() => this.#connections.delete(connection));
-    connection.start();
+    try {
+      connection.start();
+    } catch (error) {
+      // A bug of ours must cost one connection, not the server.
+      this.#report(error, connection.info);
+      socket.destroy();
+    }
+  }
+
+  /** The session policy for one TLS situation, resolved once and shared by every session. */
+  #resolvedPolicy(tls: { available: boolean; active: boolean }): ResolvedPolicy {
+    const key = `${tls.available}/${tls.active}`;
+    let policy = this.#policies.get(key);
+    if (policy === undefined) {
+      policy = resolvePolicy({ ...this.#policy, tls });
+      this.#policies.set(key, policy);
+    }
+    return policy;
   }
 
   #createSession(tls: { available: boolean; active: boolean }): SessionPort {
-    const policy: SessionPolicy = { ...this.#policy, tls };
+    const policy = this.#resolvedPolicy(tls);
     const nonce = this.#config.mechanisms.includes('CRAM-MD5') ? randomBytes(12).toString('hex') : undefined;
     return new ServerSession(policy, nonce === undefined ? {} : { nonce });
   }
