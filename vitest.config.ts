@@ -5,6 +5,6 @@ import { defineConfig } from 'vitest/config';
 // so tests never depend on a stale build.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/cli'],
+    projects: ['packages/*', 'apps/cli', 'apps/vscode'],
   },
 });

@@ -25,6 +25,7 @@ const CELLS = [
   'dot-stuff',
   'line-framer',
   'parse',
+  'transcript-parse',
   'client',
   'server',
 ];

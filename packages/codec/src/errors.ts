@@ -76,7 +76,9 @@ export class SmtpError extends Error implements SmtpErrorLike {
       throw new RangeError(`SMTP reply code must be an integer from 100 to 599, got ${code}`);
     }
     if (options.enhanced !== undefined && !ENHANCED.test(options.enhanced)) {
-      throw new RangeError(`enhanced status code must look like 5.1.1, got ${JSON.stringify(options.enhanced)}`);
+      throw new RangeError(
+        `enhanced status code must look like 5.1.1, got ${JSON.stringify(options.enhanced)}`,
+      );
     }
     this.code = code;
     this.enhanced = options.enhanced;
@@ -98,13 +100,17 @@ export class SmtpError extends Error implements SmtpErrorLike {
   /** The reply a server writes for this error. */
   toReply(): Reply {
     const lines = this.lines.map((line) => (this.enhanced === undefined ? line : `${this.enhanced} ${line}`));
-    return this.enhanced === undefined ? { code: this.code, lines } : { code: this.code, enhanced: this.enhanced, lines };
+    return this.enhanced === undefined
+      ? { code: this.code, lines }
+      : { code: this.code, enhanced: this.enhanced, lines };
   }
 
   /** Builds an error from a reply a server sent, keeping every line. */
   static fromReply(reply: Reply, options: Omit<SmtpErrorOptions, 'enhanced' | 'lines'> = {}): SmtpError {
     const prefix = reply.enhanced === undefined ? '' : `${reply.enhanced} `;
-    const lines = reply.lines.map((line) => (prefix && line.startsWith(prefix) ? line.slice(prefix.length) : line));
+    const lines = reply.lines.map((line) =>
+      prefix && line.startsWith(prefix) ? line.slice(prefix.length) : line,
+    );
     return new SmtpError(reply.code, lines.join(' ').trim() || `reply ${reply.code}`, {
       ...options,
       enhanced: reply.enhanced,

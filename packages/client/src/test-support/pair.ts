@@ -11,7 +11,7 @@ import {
   type DecisionEvent,
   ServerSession,
   type SessionPolicy,
-} from '../../../session/src/index.js';
+} from '@smtp/session';
 import { ClientCore } from '../core.js';
 import type { ClientCoreOptions, CoreEvent } from '../core-types.js';
 import type { Envelope, TransactionOptions } from '../envelope.js';
