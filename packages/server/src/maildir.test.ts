@@ -57,8 +57,8 @@ describe('Maildir through the server', () => {
     expect(box.new[0]).toEqual(
       Buffer.from(
         'Return-Path: <alice@example.test>\r\n' +
-          'Delivered-To: <bob@example.test>\r\n' +
-          'Delivered-To: <carol@example.test>\r\n' +
+          'Delivered-To: bob@example.test\r\n' +
+          'Delivered-To: carol@example.test\r\n' +
           'Subject: exact\r\n\r\n.starts with a dot\r\n8-bit \xe9\xff and NUL \0 kept\r\n\r\n',
         'latin1',
       ),
@@ -73,7 +73,7 @@ describe('Maildir through the server', () => {
     expect((await client.replies(4)).map((r) => r.code)).toEqual([250, 250, 250, 250]);
     const box = await readMaildir(maildir);
     expect(box.new[0]?.toString('latin1')).toBe(
-      'Return-Path: <>\r\nDelivered-To: <bob@example.test>\r\n.a\r\n..\n',
+      'Return-Path: <>\r\nDelivered-To: bob@example.test\r\n.a\r\n..\n',
     );
     await client.quit();
   });

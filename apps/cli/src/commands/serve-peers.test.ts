@@ -85,7 +85,7 @@ async function storedMessages(): Promise<string[]> {
 }
 
 const envelope = (from: string, ...to: string[]) =>
-  `Return-Path: <${from}>\r\n${to.map((rcpt) => `Delivered-To: <${rcpt}>\r\n`).join('')}`;
+  `Return-Path: <${from}>\r\n${to.map((rcpt) => `Delivered-To: ${rcpt}\r\n`).join('')}`;
 
 describe('swaks delivers to smtp serve', () => {
   const swaks = async (port: number, extra: readonly string[]) => {

@@ -57,7 +57,7 @@ describe('smtp serve', () => {
     expect(run.stdout).toBe(`listening on smtp://127.0.0.1:${serve.port}\n`);
     const [name] = await readdir(join(maildir, 'new'));
     expect(await readFile(join(maildir, 'new', name as string), 'latin1')).toBe(
-      'Return-Path: <alice@example.test>\r\nDelivered-To: <bob@example.test>\r\nSubject: hi\r\n\r\nhello\r\n',
+      'Return-Path: <alice@example.test>\r\nDelivered-To: bob@example.test\r\nSubject: hi\r\n\r\nhello\r\n',
     );
     expect(await readdir(join(maildir, 'tmp'))).toEqual([]);
   });

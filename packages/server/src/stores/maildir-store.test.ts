@@ -33,7 +33,7 @@ describe('MaildirStore', () => {
     expect(await list('cur')).toEqual([]);
     const expected = Buffer.concat([
       Buffer.from(
-        'Return-Path: <alice@example.test>\r\nDelivered-To: <bob@example.test>\r\nDelivered-To: <carol@example.test>\r\n',
+        'Return-Path: <alice@example.test>\r\nDelivered-To: bob@example.test\r\nDelivered-To: carol@example.test\r\n',
       ),
       body,
     ]);
@@ -43,7 +43,7 @@ describe('MaildirStore', () => {
 
   it('writes the null sender as <> and UTF-8 addresses as UTF-8', () => {
     expect(envelopeLines({ from: '', to: ['postmaster'] }).toString()).toBe(
-      'Return-Path: <>\r\nDelivered-To: <postmaster>\r\n',
+      'Return-Path: <>\r\nDelivered-To: postmaster\r\n',
     );
     expect(envelopeLines({ from: 'ålice@exämple.test', to: [] })).toEqual(
       Buffer.from('Return-Path: <ålice@exämple.test>\r\n', 'utf8'),
@@ -59,7 +59,7 @@ describe('MaildirStore', () => {
     const [name] = await list('new');
     const data = await readFile(join(dir, 'new', name as string));
     expect(data.length).toBe(
-      'Return-Path: <alice@example.test>\r\nDelivered-To: <b@x.test>\r\n'.length + 500_000,
+      'Return-Path: <alice@example.test>\r\nDelivered-To: b@x.test\r\n'.length + 500_000,
     );
   });
 

@@ -16,7 +16,7 @@ const inProgress = new Set<string>();
 /**
  * Stores each message as one file in a Maildir (`DIR/tmp`, `DIR/new`, `DIR/cur`), exactly as
  * the server spec's Storage section says: a `Return-Path: <sender>` line, one
- * `Delivered-To: <recipient>` line per recipient (each ending in CRLF), then the message bytes
+ * `Delivered-To: recipient` line per recipient (each ending in CRLF), then the message bytes
  * exactly as received. The file is written in `tmp/`, fsync'd, and renamed into `new/` (and the
  * directory fsync'd) before the server sends `250`; a message that is not acknowledged leaves
  * nothing in `new/` and nothing in `tmp/`.
@@ -76,10 +76,14 @@ export class MaildirStore implements MessageStore {
   }
 }
 
-/** `Return-Path: <from>` and one `Delivered-To: <to>` per recipient, CRLF after each. */
+/**
+ * `Return-Path: <from>` and one `Delivered-To: to` per recipient, CRLF after each. The
+ * address after Delivered-To is a bare addr-spec, as RFC 9228 defines the field (and as
+ * Postfix and Dovecot write it); Return-Path keeps its angle brackets (RFC 5322 §3.6.7).
+ */
 export function envelopeLines(message: Pick<IncomingMessage, 'from' | 'to'>): Buffer {
   let text = `Return-Path: <${message.from}>\r\n`;
-  for (const recipient of message.to) text += `Delivered-To: <${recipient}>\r\n`;
+  for (const recipient of message.to) text += `Delivered-To: ${recipient}\r\n`;
   return Buffer.from(text, 'utf8');
 }
 
