@@ -6,12 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { concatBytes, type SmtpErrorLike } from '@smtp/codec';
-import {
-  type Decision,
-  type DecisionEvent,
-  ServerSession,
-  type SessionPolicy,
-} from '@smtp/session';
+import { type Decision, type DecisionEvent, ServerSession, type SessionPolicy } from '@smtp/session';
 import { ClientCore } from '../core.js';
 import type { ClientCoreOptions, CoreEvent } from '../core-types.js';
 import type { Envelope, TransactionOptions } from '../envelope.js';
