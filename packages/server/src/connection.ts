@@ -53,6 +53,13 @@ type Phase =
   | 'closing'
   | 'closed';
 
+/**
+ * Whether the client may still send. A client may half-close (shut down its sending side after
+ * its last command, as `nc -N` or a script piping a whole session does) and still expect every
+ * reply: its input is finished, not its connection.
+ */
+type InputState = 'open' | 'ended';
+
 type MutableSessionInfo = { -readonly [K in keyof SessionInfo]: SessionInfo[K] };
 
 const ADDRESS_FULL: SmtpErrorLike = {
@@ -87,6 +94,7 @@ export class Connection {
   readonly #decisionContext: DecisionContext;
   #socket: Socket;
   #phase: Phase = 'admitting';
+  #input: InputState = 'open';
   #session: SessionPort | undefined;
   /** Replies waiting to be written together (PIPELINING: one flush per batch of commands). */
   #out: Uint8Array[] = [];
@@ -193,6 +201,7 @@ export class Connection {
 
   #listen(socket: Socket): void {
     socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
     socket.on('drain', this.#onDrain);
     socket.on('close', this.#onClose);
     // Errors (resets, TLS alerts) end in 'close'; the client is gone and there is nobody to tell.
@@ -220,6 +229,29 @@ export class Connection {
       default:
         // After STARTTLS and while closing, bytes are discarded, never executed.
         return;
+    }
+  };
+
+  /**
+   * The client sent its last byte (half-close). What it sent before is still processed and
+   * answered — a message it completed is stored and acknowledged — and the connection closes once
+   * the session needs input that can no longer come.
+   */
+  readonly #onEnd = (): void => {
+    this.#input = 'ended';
+    switch (this.#phase) {
+      case 'reading':
+        this.#pump();
+        return;
+      case 'busy':
+      case 'admitting':
+      case 'closing':
+      case 'closed':
+        // Busy and admitting reach the pump later, which sees the input ended; closing is under way.
+        return;
+      default:
+        // A PROXY header or a TLS handshake cut short: there is no session to answer.
+        this.#socket.destroy();
     }
   };
 
@@ -356,6 +388,7 @@ export class Connection {
     this.#timer.count();
     const raw = this.#socket;
     raw.removeListener('data', this.#onData);
+    raw.removeListener('end', this.#onEnd);
     // Bytes read with the PROXY header belong to the TLS handshake. Put back into the paused
     // socket's buffer, they are what TLSSocket reads first when it takes the socket over.
     raw.pause();
@@ -475,6 +508,11 @@ export class Connection {
       }
     }
     this.#flush();
+    if (this.#input === 'ended') {
+      // The session needs more input and none will come: what was in progress is dropped.
+      this.#closeSocket();
+      return;
+    }
     this.#updateFlow();
   }
 
@@ -640,6 +678,7 @@ export class Connection {
     // Whatever the client sent after STARTTLS and before its handshake is never executed: the
     // session already dropped what it had, and the raw socket is no longer listened to.
     raw.removeListener('data', this.#onData);
+    raw.removeListener('end', this.#onEnd);
     const secure = new TLSSocket(raw, { isServer: true, secureContext: context });
     this.#socket = secure;
     this.#listen(secure);

@@ -163,7 +163,11 @@ export class SmtpServer extends EventEmitter<SmtpServerEvents> {
     try {
       this.#secureContext = await makeSecureContext(this.#config);
       await this.store.prepare?.();
-      const server = createNetServer({ noDelay: true }, (socket) => this.#accept(socket));
+      const server = createNetServer(
+        // Half-open: a client that shuts down its sending side still gets every reply.
+        { noDelay: true, allowHalfOpen: true },
+        (socket) => this.#accept(socket),
+      );
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
