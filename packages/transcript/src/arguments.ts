@@ -112,3 +112,11 @@ export function parseCredentials(text: string): Parsed<{ user: string; password:
   if (colon <= 0) return { ok: false, reason: `auth must be USER:PASS, got \`${text}\`` };
   return { ok: true, value: { user: text.slice(0, colon), password: text.slice(colon + 1) } };
 }
+
+/** Reads the path of a server script for `@server script=FILE` (relative to the transcript). */
+export function parseScriptPath(text: string): Parsed<string> {
+  if (text === '') return { ok: false, reason: 'script needs a file, like script=greeting.serve.smtp' };
+  if (text.includes('{{'))
+    return { ok: false, reason: 'script takes a literal file name (variables are not resolved here)' };
+  return { ok: true, value: text };
+}

@@ -270,6 +270,11 @@ export interface ServerSettings {
   readonly allowInsecureAuth?: boolean;
   /** Whether a bare LF ends a command line. */
   readonly lenientLineEndings?: boolean;
+  /**
+   * A server script (a `.smtp` file, relative to the transcript) that the embedded server plays
+   * in reverse instead of being the project's SMTP server.
+   */
+  readonly script?: string;
 }
 
 /** The name of a `@server` option (see {@link ServerSettings}). */

@@ -359,7 +359,7 @@ const TABLE: readonly (readonly [string, string, readonly string[]])[] = [
     '@server without options',
     '@server',
     [
-      '0:0-0:7 error missing-argument @server needs key=value options (size, auth, hostname, maxRecipients, maxErrors, tls, allowInsecureAuth, lenientLineEndings)',
+      '0:0-0:7 error missing-argument @server needs key=value options (size, auth, hostname, maxRecipients, maxErrors, tls, allowInsecureAuth, lenientLineEndings, script)',
     ],
   ],
   [
@@ -371,7 +371,7 @@ const TABLE: readonly (readonly [string, string, readonly string[]])[] = [
     '@server unknown key',
     '@server sizee=10',
     [
-      '0:8-0:13 warning unknown-server-key unknown @server key `sizee` (did you mean size?); known keys: size, auth, hostname, maxRecipients, maxErrors, tls, allowInsecureAuth, lenientLineEndings',
+      '0:8-0:13 warning unknown-server-key unknown @server key `sizee` (did you mean size?); known keys: size, auth, hostname, maxRecipients, maxErrors, tls, allowInsecureAuth, lenientLineEndings, script',
     ],
   ],
   [

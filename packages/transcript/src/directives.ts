@@ -10,6 +10,7 @@ import {
   parseDuration,
   parseHostname,
   parseHostPort,
+  parseScriptPath,
   parseSwitch,
 } from './arguments.js';
 import type {
@@ -325,6 +326,13 @@ const SERVER_OPTIONS: readonly ServerOptionSpec[] = [
         s.lenientLineEndings = v;
       },
     ),
+  },
+  {
+    key: 'script',
+    repeatable: false,
+    apply: setter(parseScriptPath, (s, v) => {
+      s.script = v;
+    }),
   },
 ];
 

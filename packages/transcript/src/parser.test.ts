@@ -247,6 +247,13 @@ describe('ranges for editor features', () => {
     expect(at(set.directive.value.range)).toBe('1:10-1:25');
   });
 
+  it('reads @server script=FILE, the server script the embedded server plays in reverse', () => {
+    const parsed = parseTranscript('@server script=fallback.serve.smtp\nC: QUIT\nS: 221 *\n');
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.server).toEqual({ script: 'fallback.serve.smtp' });
+    expect(parseTranscript('@server script=\n').diagnostics.map((d) => d.code)).toEqual(['bad-server-value']);
+  });
+
   it('gives escapes and nested variables their ranges', () => {
     const line = file.lines[6] as SendLine;
     expect(line.text.escapes.map((e) => `${e.source}=${e.byte}@${at(e.range)}`)).toEqual([
