@@ -632,7 +632,11 @@ export class Connection {
       session: this.#snapshot(),
       via,
     };
-    const transfer = new MessageTransfer(message, (error) => this.#host.report(error, this.#info));
+    const transfer = new MessageTransfer(
+      message,
+      (error) => this.#host.report(error, this.#info),
+      this.#config.storeTimeout,
+    );
     this.#transfer = transfer;
     return transfer.open(this.#config.store);
   }

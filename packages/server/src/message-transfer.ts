@@ -21,6 +21,17 @@ type TransferState =
 /** Reports a store's unexpected failure. */
 export type FailureReporter = (error: unknown) => void;
 
+/** What a store's answer after its timeout becomes: nothing, the client was answered already. */
+const LATE_ANSWER: Decision = Object.freeze({ accept: false, error: LOCAL_ERROR });
+
+/** A store operation did not settle within the server's `storeTimeout`. */
+export class StoreTimeoutError extends Error {
+  override readonly name = 'StoreTimeoutError';
+  constructor(operation: 'open' | 'write' | 'end' | 'abort', timeoutMs: number) {
+    super(`the message store's ${operation}() did not settle within ${timeoutMs} ms`);
+  }
+}
+
 /**
  * Carries one message from the session's `message-data` events into a {@link MessageStore}
  * sink, and turns the store's verdict into the session's decision. Store calls that return
@@ -30,10 +41,18 @@ export class MessageTransfer {
   readonly message: IncomingMessage;
   #state: TransferState = { kind: 'opening' };
   readonly #report: FailureReporter;
+  readonly #timeoutMs: number;
 
-  constructor(message: IncomingMessage, report: FailureReporter) {
+  /**
+   * @param timeoutMs how long one store operation may take before the message is given up
+   *   (`451 4.3.0`, the sink told to abort); 0 waits forever. A stalled store must not hold the
+   *   client, its connection and its reading forever: the client's own patience ends (RFC 5321
+   *   §4.5.3.2 gives it 10 minutes for the final reply), and a late answer is ignored.
+   */
+  constructor(message: IncomingMessage, report: FailureReporter, timeoutMs = 0) {
     this.message = message;
     this.#report = report;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** Opens the store's sink; a promise when the store opens asynchronously. */
@@ -49,9 +68,13 @@ export class MessageTransfer {
       this.#opened(opened);
       return;
     }
-    return opened.then(
-      (sink) => this.#opened(sink),
-      (error: unknown) => this.#refuse(error),
+    return this.#bounded(
+      opened.then(
+        (sink) => this.#opened(sink),
+        (error: unknown) => this.#refuse(error),
+      ),
+      'open',
+      (timeout) => this.#refuse(timeout),
     );
   }
 
@@ -60,7 +83,13 @@ export class MessageTransfer {
     if (this.#state.kind !== 'open') return;
     try {
       const written = this.#state.sink.write(chunk);
-      if (written instanceof Promise) return written.catch((error: unknown) => this.#failSink(error));
+      if (written instanceof Promise) {
+        return this.#bounded(
+          written.catch((error: unknown) => this.#failSink(error)),
+          'write',
+          (timeout) => this.#failSink(timeout),
+        );
+      }
     } catch (error) {
       this.#failSink(error);
     }
@@ -96,7 +125,23 @@ export class MessageTransfer {
       return fail(error);
     }
     if (!(ended instanceof Promise)) return accept(ended);
-    return ended.then(accept, fail);
+    let late = false;
+    return this.#bounded(
+      ended.then(
+        // After a timeout the client has been refused: a late success must not count as stored.
+        (receipt) => (late ? LATE_ANSWER : accept(receipt)),
+        (error: unknown) => (late ? LATE_ANSWER : fail(error)),
+      ),
+      'end',
+      (timeout) => {
+        late = true;
+        const refusal = fail(timeout);
+        this.#state = { kind: 'aborted' };
+        // The refusal goes out once the store has dropped the message (or that too timed out).
+        const dropped = this.#abortSink(state.sink, 'refused');
+        return dropped instanceof Promise ? dropped.then(() => refusal) : refusal;
+      },
+    );
   }
 
   /** The session dropped the message: the sink discards it. Resolves once it has. */
@@ -105,19 +150,48 @@ export class MessageTransfer {
     this.#state = { kind: 'aborted' };
     // While finishing, the store may still be able to stop short of committing (a shutdown).
     if (state.kind !== 'open' && state.kind !== 'finishing') return;
+    return this.#abortSink(state.sink, reason);
+  }
+
+  /** Tells a sink to drop its message; bounded like every store call, never throws. */
+  #abortSink(sink: MessageSink, reason: MessageAbortReason): void | Promise<void> {
     try {
-      const done = state.sink.abort(reason);
-      if (done instanceof Promise) return done.catch((error: unknown) => this.#report(error));
+      const done = sink.abort(reason);
+      if (done instanceof Promise) {
+        return this.#bounded(
+          done.catch((error: unknown) => this.#report(error)),
+          'abort',
+          (timeout) => this.#report(timeout),
+        );
+      }
     } catch (error) {
       this.#report(error);
     }
   }
 
+  /**
+   * Settles like `operation`, or runs `onTimeout` once the store has taken longer than the
+   * timeout (the operation's own outcome is then ignored by its handlers).
+   */
+  #bounded<T>(
+    operation: Promise<T>,
+    name: ConstructorParameters<typeof StoreTimeoutError>[0],
+    onTimeout: (timeout: StoreTimeoutError) => T | Promise<T>,
+  ): Promise<T> {
+    const timeoutMs = this.#timeoutMs;
+    if (timeoutMs === 0) return operation;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(onTimeout(new StoreTimeoutError(name, timeoutMs))), timeoutMs);
+    });
+    return Promise.race([operation.finally(() => clearTimeout(timer)), expired]);
+  }
+
   #opened(sink: MessageSink): void {
-    // The session may have dropped the message while the store was opening.
-    if (this.#state.kind === 'aborted') {
+    // The session may have dropped the message (or given up on the store) while it was opening.
+    if (this.#state.kind !== 'opening') {
       void Promise.resolve()
-        .then(() => sink.abort('disconnect'))
+        .then(() => sink.abort(this.#state.kind === 'aborted' ? 'disconnect' : 'refused'))
         .catch((error: unknown) => this.#report(error));
       return;
     }
@@ -133,9 +207,7 @@ export class MessageTransfer {
     const state = this.#state;
     if (state.kind !== 'open') return;
     this.#state = { kind: 'refused', error };
-    void Promise.resolve()
-      .then(() => state.sink.abort('refused'))
-      .catch((failure: unknown) => this.#report(failure));
+    void Promise.resolve().then(() => this.#abortSink(state.sink, 'refused'));
   }
 
   #accepted(receipt: StoreResult, lmtp: boolean): Decision {

@@ -80,6 +80,13 @@ export interface ServerOptions extends ServerHooks {
   readonly maxConnectionsPerAddress?: number | undefined;
   /** Milliseconds of client silence before `421 4.4.2` and close, in every state. 0 = never. Default 5 min. */
   readonly idleTimeout?: number | undefined;
+  /**
+   * Milliseconds the store (or the `onMessage` hook) may take over one step of a message (open, a
+   * write, end, abort). A store that takes longer gets the message aborted and the client
+   * `451 4.3.0` (reported as an `error` event); its late answer is ignored. 0 = wait forever.
+   * Default 5 min, well inside the 10 minutes a client waits for its final reply (RFC 5321).
+   */
+  readonly storeTimeout?: number | undefined;
   /** Milliseconds `close()` lets commands in progress finish. Default 10 s. */
   readonly shutdownGrace?: number | undefined;
   /**
@@ -116,6 +123,7 @@ export interface ServerConfig {
   readonly maxConnectionsPerAddress: number;
   readonly idleTimeout: number;
   readonly shutdownGrace: number;
+  readonly storeTimeout: number;
   readonly proxyProtocol: boolean;
   readonly proxyTimeout: number;
   readonly implicitTls: boolean;
@@ -152,6 +160,7 @@ export function resolveOptions(options: ServerOptions): ServerConfig {
     maxConnectionsPerAddress: count('maxConnectionsPerAddress', options.maxConnectionsPerAddress, 20),
     idleTimeout: count('idleTimeout', options.idleTimeout, 300_000),
     shutdownGrace: count('shutdownGrace', options.shutdownGrace, 10_000),
+    storeTimeout: count('storeTimeout', options.storeTimeout, 300_000),
     proxyProtocol: options.proxyProtocol ?? false,
     proxyTimeout: count('proxyTimeout', options.proxyTimeout, 10_000),
     implicitTls: options.tls?.implicit ?? false,
