@@ -27,6 +27,17 @@ export { plainRange } from './ranges.js';
 export { escapeGlobText, formatReplyLines } from './reply-lines.js';
 export { sendGroupBytes, sendLineBytes } from './send-bytes.js';
 export { type ClientLineMatch, checkServable, matchClientLine } from './serve-check.js';
+export {
+  createScriptServer,
+  ScriptError,
+  type ScriptFailure,
+  type ScriptResult,
+  ScriptServer,
+  type ScriptServerEvents,
+  type ScriptServerOptions,
+  type ScriptSessionResult,
+  type ScriptSessionStatus,
+} from './server/index.js';
 export { applyReplyUpdates, type ReplyUpdate } from './update.js';
 export {
   checkVariables,
