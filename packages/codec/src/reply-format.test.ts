@@ -94,6 +94,17 @@ describe('formatReply', () => {
       }),
     );
   });
+
+  it('writes one string as it writes the same text as a one-line list (short text takes a shortcut)', () => {
+    const text = fc.string({ unit: fc.constantFrom(...'ab .:<>@éü中😀'), maxLength: 200 });
+    const enhanced = fc.option(fc.constantFrom('2.0.0', '2.1.5', '2.100.999'), { nil: undefined });
+    fc.assert(
+      fc.property(text, enhanced, fc.integer({ min: 20, max: 600 }), (line, code, max) => {
+        const options = { enhanced: code, maxLineLength: max };
+        expect(formatReply(250, line, options)).toBe(formatReply(250, [line], options));
+      }),
+    );
+  });
 });
 
 describe('serializeReply', () => {

@@ -23,11 +23,11 @@ function checkCode(code: number): void {
 }
 
 function checkEnhanced(code: number, enhanced: string): void {
-  const match = ENHANCED.exec(enhanced);
-  if (match === null) {
+  if (!ENHANCED.test(enhanced)) {
     throw new RangeError(`enhanced status code must look like 2.1.0, got ${JSON.stringify(enhanced)}`);
   }
-  if (Number(match[1]) !== Math.floor(code / 100)) {
+  // The class digit is the first character: compared without building a match array.
+  if (enhanced.charCodeAt(0) - 0x30 !== Math.floor(code / 100)) {
     throw new RangeError(`enhanced status code ${enhanced} does not match the class of reply code ${code}`);
   }
 }
@@ -117,6 +117,12 @@ export function formatReply(
     throw new RangeError(`maxLineLength ${maxLineLength} leaves no room for reply text`);
   }
   const room = maxLineLength - overhead;
+  if (typeof text === 'string' && text.length * 3 <= room) {
+    // One line that cannot need wrapping (every reply a server gives per command): no arrays.
+    checkText(text);
+    const body = enhanced === undefined ? text : text === '' ? enhanced : lead + text;
+    return body === '' ? `${code}\r\n` : `${code} ${body}\r\n`;
+  }
   const given = typeof text === 'string' ? [text] : text.length === 0 ? [''] : text;
   const pieces: string[] = [];
   for (const line of given) {
