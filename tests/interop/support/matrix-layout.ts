@@ -1,0 +1,221 @@
+/**
+ * The interop matrix: its tables, their rows (peers) and columns (features), and which cells a
+ * test fills. A cell no test fills is printed as "—" (the combination does not apply, e.g. a
+ * load generator without TLS). The suite writes docs/interop.md only when every declared cell
+ * has a result, so a filtered run never replaces the full matrix with a partial one.
+ */
+
+/** One table of the matrix. */
+export interface MatrixTable<Peer extends string = string, Feature extends string = string> {
+  readonly id: string;
+  readonly title: string;
+  /** What a pass in this table means (printed under the title). */
+  readonly intro: string;
+  readonly peers: readonly Peer[];
+  readonly features: readonly Feature[];
+  /** The cells a test fills, per peer. */
+  readonly cells: { readonly [P in Peer]: readonly Feature[] };
+}
+
+function table<const Peer extends string, const Feature extends string>(
+  definition: MatrixTable<Peer, Feature>,
+): MatrixTable<Peer, Feature> {
+  return definition;
+}
+
+/** Independent clients deliver to `smtp serve --maildir`; the stored bytes are compared exactly. */
+export const INTO_SERVER = table({
+  id: 'into-server',
+  title: 'Independent clients deliver to `smtp serve --maildir`',
+  intro:
+    'Each client sends to the project’s server (`smtp serve --maildir`, its own process); a pass means the ' +
+    'client finished without error and every file in the Maildir is byte for byte the message the client ' +
+    'meant (Return-Path and Delivered-To lines, then the message with CRLF line ends, dots unstuffed), with ' +
+    'nothing left in `tmp/`.',
+  peers: ['swaks', 'Python smtplib', 'curl', 'msmtp', 'smtp-source', 'nodemailer'],
+  features: [
+    'plain text',
+    'PIPELINING',
+    'STARTTLS',
+    'AUTH PLAIN',
+    'AUTH LOGIN',
+    'AUTH CRAM-MD5',
+    '8-bit body',
+    'SMTPUTF8',
+    'DSN',
+    'many messages, one connection',
+    'many sessions',
+  ],
+  cells: {
+    swaks: [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8-bit body',
+    ],
+    'Python smtplib': [
+      'plain text',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8-bit body',
+      'SMTPUTF8',
+      'DSN',
+      'many messages, one connection',
+    ],
+    curl: [
+      'plain text',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      '8-bit body',
+      'many messages, one connection',
+    ],
+    msmtp: [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      '8-bit body',
+      'SMTPUTF8',
+      'DSN',
+    ],
+    'smtp-source': ['plain text', 'many messages, one connection', 'many sessions'],
+    nodemailer: [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8-bit body',
+      'SMTPUTF8',
+      'DSN',
+      'many messages, one connection',
+      'many sessions',
+    ],
+  },
+});
+
+/** The project's client (`@smtp/client` and `smtp send`) delivers to independent servers. */
+export const FROM_CLIENT = table({
+  id: 'from-client',
+  title: 'The project’s client (`@smtp/client`, `smtp send`) delivers to independent servers',
+  intro:
+    'A pass means the server accepted the message and what it stored is exactly what the client was given ' +
+    '(after the server’s own trace headers, with the line ends the server stores), with the envelope, ' +
+    'parameters, TLS and AUTH state the feature needs. "not supported" means the server does not offer the ' +
+    'extension (checked on its EHLO reply) and the client refused cleanly, before sending, with a ' +
+    '`CapabilityError`.',
+  peers: ['smtp-sink', 'aiosmtpd', 'smtp-server', 'Haraka', 'Postfix smtpd'],
+  features: [
+    'plain text',
+    'PIPELINING',
+    'STARTTLS',
+    'AUTH PLAIN',
+    'AUTH LOGIN',
+    'AUTH CRAM-MD5',
+    '8BITMIME',
+    'SMTPUTF8',
+    'SIZE',
+    'DSN',
+    'CHUNKING (BDAT)',
+    'refused recipient',
+    'pool',
+    '`smtp send`',
+  ],
+  cells: {
+    'smtp-sink': [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8BITMIME',
+      'SMTPUTF8',
+      'DSN',
+      'CHUNKING (BDAT)',
+      'refused recipient',
+      'pool',
+      '`smtp send`',
+    ],
+    aiosmtpd: [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8BITMIME',
+      'SMTPUTF8',
+      'SIZE',
+      'DSN',
+      'CHUNKING (BDAT)',
+      'refused recipient',
+      'pool',
+      '`smtp send`',
+    ],
+    'smtp-server': [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8BITMIME',
+      'SMTPUTF8',
+      'SIZE',
+      'DSN',
+      'CHUNKING (BDAT)',
+      'refused recipient',
+      'pool',
+      '`smtp send`',
+    ],
+    Haraka: [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8BITMIME',
+      'SMTPUTF8',
+      'SIZE',
+      'DSN',
+      'CHUNKING (BDAT)',
+      'refused recipient',
+      'pool',
+      '`smtp send`',
+    ],
+    'Postfix smtpd': [
+      'plain text',
+      'PIPELINING',
+      'STARTTLS',
+      'AUTH PLAIN',
+      'AUTH LOGIN',
+      'AUTH CRAM-MD5',
+      '8BITMIME',
+      'SMTPUTF8',
+      'SIZE',
+      'DSN',
+      'CHUNKING (BDAT)',
+      'refused recipient',
+      'pool',
+      '`smtp send`',
+    ],
+  },
+});
+
+/** Every table, in the order docs/interop.md prints them. */
+export const TABLES: readonly MatrixTable[] = [INTO_SERVER, FROM_CLIENT];
+
+/** The peers of a table. */
+export type PeerOf<T> = T extends MatrixTable<infer P, string> ? P : never;
+/** The features of a table. */
+export type FeatureOf<T> = T extends MatrixTable<string, infer F> ? F : never;
