@@ -118,7 +118,7 @@ describe('smtp serve errors', () => {
     ],
     [['--hostname', 'two words'], "serve: --hostname needs a name without spaces, got 'two words'"],
     [['--allow-insecure-auth'], 'serve: --allow-insecure-auth needs --auth USER:PASS'],
-    [['--script', 'x.smtp'], "serve: unknown option '--script' (see smtp serve --help)"],
+    [['--script', 'no-such-script.smtp'], 'serve: cannot read script no-such-script.smtp: no such file'],
     [['extra'], "serve: unexpected argument 'extra' (see smtp serve --help)"],
   ])('refuses %j with one line and exit 2', async (args, message) => {
     const run = await runCli(['serve', ...args]);

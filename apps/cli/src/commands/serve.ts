@@ -13,6 +13,7 @@ import { booleanFlag, type FlagValues, integerFlag, stringFlag, stringsFlag } fr
 import type { CommandDefinition } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { serveScript } from './serve-script.js';
 
 /** Messages `serve` keeps in memory without `--maildir` (older ones are forgotten; each was printed). */
 const MEMORY_CAPACITY = 1000;
@@ -25,15 +26,28 @@ export const serveCommand: CommandDefinition = {
     'serve [--host 127.0.0.1] [--port 2525] [--hostname NAME] [--maildir DIR] [--size BYTES] ' +
     '[--tls-self-signed | --tls-cert FILE --tls-key FILE] [--auth USER:PASS]… [--allow-insecure-auth] ' +
     '[--max-recipients N] [--max-errors N] [--idle-timeout SECONDS] [--lenient-line-endings] [--lmtp] ' +
-    '[--proxy-protocol]',
+    '[--proxy-protocol] [--script FILE.smtp]',
   description: [
     'Runs an SMTP server (LMTP with --lmtp) and prints `listening on smtp://HOST:PORT` once it accepts',
     'connections. Without --maildir it keeps messages in memory and prints one line per message',
     '(queue id, sender, recipients, size); with --maildir each message becomes a file in DIR/new.',
     'SIGINT or SIGTERM stops it gracefully: idle clients get 421 4.3.2 at once, a message in',
     'progress may finish within 10 seconds.',
+    '',
+    'With --script FILE.smtp the transcript plays the server to test a client: each connection, in',
+    'order, gets the next session of the file; S: lines are sent as written and what the client',
+    'sends is checked against the C: lines (globs); a line that differs is answered',
+    '`500 5.5.2 transcript expected: <line>`. STARTTLS in the script starts TLS after its 220',
+    '(self-signed certificate unless --tls-cert/--tls-key). It prints one block per session as it',
+    'ends and stops by itself once every session has been played, with a last line',
+    '`N sessions: P passed, F failed`. The flags that configure the built-in server (--maildir,',
+    '--auth, --size, …) cannot be combined with --script.',
   ].join('\n'),
-  exitStatuses: ['0 stopped by SIGINT/SIGTERM', '2 bad usage, address in use, unusable TLS files or Maildir'],
+  exitStatuses: [
+    '0 stopped by SIGINT/SIGTERM; with --script: every session was played and passed',
+    '1 with --script: a check failed, or a session was not played before SIGINT/SIGTERM',
+    '2 bad usage, address in use, unusable TLS files or Maildir, a script that cannot be served',
+  ],
   flags: {
     host: { type: 'string', value: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
     port: {
@@ -96,9 +110,15 @@ export const serveCommand: CommandDefinition = {
       type: 'boolean',
       description: 'expect a PROXY protocol v1/v2 header on every connection',
     },
+    script: {
+      type: 'string',
+      value: 'FILE.smtp',
+      description: 'play this transcript as the server to test a client (see above)',
+    },
   },
   allowPositionals: false,
   async run({ values }, io) {
+    if (values.script !== undefined) return serveScript(values, io);
     const settings = readSettings(values);
     const memory =
       settings.maildir === undefined ? new MemoryStore({ capacity: MEMORY_CAPACITY }) : undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseTranscript } from '../parser.js';
 import { planScript } from './script-plan.js';
-import { MAX_SESSION_FAILURES, ScriptSession } from './script-session.js';
+import { MAX_SESSION_FAILURES, ScriptSession, sameKeywordCase } from './script-session.js';
 
 /** What the client does when the session waits for input: send bytes, close, or stay silent. */
 type ClientMove = string | { close: true } | { silent: true };
@@ -349,5 +349,24 @@ S: 221 bye
     const second = play(script, [{ silent: true }], 1);
     expect(second.out[0]).toBe('220 2\r\n');
     expect(second.result.failures[0]?.received).toBe('nothing within 3s');
+  });
+});
+
+describe('sameKeywordCase', () => {
+  it('gives the received line the script spelling of its verb and FROM:/TO:, nothing else', () => {
+    expect(sameKeywordCase('EHLO *', 'ehlo client.test')).toBe('EHLO client.test');
+    expect(sameKeywordCase('MAIL FROM:<*>', 'mail from:<A@B>')).toBe('MAIL FROM:<A@B>');
+    expect(sameKeywordCase('RCPT TO:<b@c>', 'rcpt TO:<B@C>')).toBe('RCPT TO:<B@C>');
+    expect(sameKeywordCase('MAIL FROM:<*>', 'rcpt to:<b>')).toBe('rcpt to:<b>');
+    expect(sameKeywordCase('NOOP Hello', 'noop hello')).toBe('NOOP hello');
+    expect(sameKeywordCase('*', 'noop')).toBe('noop');
+  });
+
+  it('lets a lower-case client pass a script written in upper case', () => {
+    const { result } = play('S: 220 hi\nC: EHLO *\nS: 250 ok\nC: MAIL FROM:<a@b>\nS: 250 ok\n', [
+      'ehlo x\r\n',
+      'mail FROM:<a@b>\r\n',
+    ]);
+    expect(result.status).toBe('passed');
   });
 });

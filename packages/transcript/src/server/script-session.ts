@@ -399,7 +399,7 @@ export class ScriptSession {
     const sasl = this.#saslResponse;
     if (bareLf) this.#noteBareLf(expected.range, bytes, sasl);
     const text = fromUtf8(bytes);
-    const match = matchClientLine(expected, bytes, this.#scope);
+    const match = matchClientLine(expected, sameKeywordCase(expected.text.source, text), this.#scope);
     const bdat = BDAT_COMMAND.exec(text);
     if (match.ok) {
       this.#matched++;
@@ -707,6 +707,26 @@ export class ScriptSession {
     const firstLine = text.replace(/\r?\n[\s\S]*$/, '');
     return this.#shownLine(firstLine, this.#saslResponse);
   }
+}
+
+const KEYWORDS = /^([A-Za-z][A-Za-z0-9-]*)(?: (FROM|TO):)?/i;
+
+/**
+ * RFC 5321 §2.4: verbs and the `FROM:`/`TO:` of MAIL and RCPT are case-insensitive, so
+ * `mail FROM:<a>` (Python's smtplib) matches `C: MAIL FROM:<*>`. The received line gets the
+ * script's spelling of those words, and only those; everything else is compared as written.
+ */
+export function sameKeywordCase(scriptText: string, received: string): string {
+  const wanted = KEYWORDS.exec(scriptText);
+  const got = KEYWORDS.exec(received);
+  if (wanted === null || got === null) return received;
+  const [wantedPrefix, wantedVerb, wantedKeyword] = wanted as unknown as [string, string, string | undefined];
+  const [gotPrefix, gotVerb, gotKeyword] = got as unknown as [string, string, string | undefined];
+  if (wantedVerb.toUpperCase() !== gotVerb.toUpperCase()) return received;
+  if (wantedKeyword !== undefined && gotKeyword?.toUpperCase() === wantedKeyword.toUpperCase()) {
+    return wantedPrefix + received.slice(gotPrefix.length);
+  }
+  return wantedVerb + received.slice(gotVerb.length);
 }
 
 function mismatchReply(expected: string): Uint8Array {
