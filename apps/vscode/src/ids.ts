@@ -15,7 +15,30 @@ export const CONFIGURATION_SECTION = 'smtpTranscript';
 /** Every command the extension contributes, by what it does. */
 export const COMMAND_IDS = {
   showOutput: 'smtpTranscript.showOutput',
+  runFile: 'smtpTranscript.runFile',
+  runSession: 'smtpTranscript.runSession',
+  runToLine: 'smtpTranscript.runToLine',
+  runAll: 'smtpTranscript.runAll',
+  runAgainstServer: 'smtpTranscript.runAgainstServer',
+  startServer: 'smtpTranscript.startServer',
+  stopServer: 'smtpTranscript.stopServer',
+  recordSession: 'smtpTranscript.recordSession',
+  stopRecording: 'smtpTranscript.stopRecording',
 } as const;
 
 /** The name of the output channel the extension logs to. */
 export const OUTPUT_CHANNEL_NAME = 'SMTP Transcript';
+
+/** The id of the Test Explorer controller. */
+export const TEST_CONTROLLER_ID = 'smtpTranscript';
+
+/** Glob of the transcripts the workspace holds; `*.serve.smtp` files are server scripts, not tests. */
+export const TRANSCRIPT_GLOB = '**/*.smtp';
+
+/** Folders never searched for transcripts. */
+export const EXCLUDED_GLOB = '**/{node_modules,.git}/**';
+
+/** Whether a file name is a script for the served-in-reverse server rather than a test. */
+export function isServerScript(path: string): boolean {
+  return path.endsWith('.serve.smtp');
+}

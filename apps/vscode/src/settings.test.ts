@@ -54,7 +54,15 @@ describe('readSettings', () => {
   it('uses the defaults when nothing is set', () => {
     expect(readSettings(from({}))).toEqual({ settings: DEFAULT_SETTINGS, problems: [] });
     expect(
-      readSettings(from({ server: '', timeout: '10s', 'tls.allowSelfSigned': false, cliPath: '' })).settings,
+      readSettings(
+        from({
+          server: '',
+          timeout: '10s',
+          'tls.allowSelfSigned': false,
+          cliPath: '',
+          'embeddedServer.port': 2525,
+        }),
+      ).settings,
     ).toEqual(DEFAULT_SETTINGS);
   });
 
@@ -65,6 +73,7 @@ describe('readSettings', () => {
         timeout: '250ms',
         'tls.allowSelfSigned': true,
         cliPath: ' /usr/local/bin/smtp ',
+        'embeddedServer.port': 0,
       }),
     );
     expect(problems).toEqual([]);
@@ -73,16 +82,28 @@ describe('readSettings', () => {
       timeoutMs: 250,
       allowSelfSigned: true,
       cliPath: '/usr/local/bin/smtp',
+      serverPort: 0,
     });
   });
 
   it('reports each unusable value by its full key and falls back to the default', () => {
     const { settings, problems } = readSettings(
-      from({ server: 'localhost', timeout: '0s', 'tls.allowSelfSigned': 'yes' }),
+      from({
+        server: 'localhost',
+        timeout: '0s',
+        'tls.allowSelfSigned': 'yes',
+        'embeddedServer.port': 70000,
+      }),
     );
     expect(settings).toEqual(DEFAULT_SETTINGS);
-    expect(problems.map((p) => p.key)).toEqual(['smtpTranscript.server', 'smtpTranscript.timeout']);
+    expect(problems.map((p) => p.key)).toEqual([
+      'smtpTranscript.server',
+      'smtpTranscript.timeout',
+      'smtpTranscript.embeddedServer.port',
+    ]);
     expect(problems[0]?.message).toContain('"localhost" is not host:port');
     expect(problems[1]?.message).toContain('"0s" is not a duration');
+    expect(problems[2]?.message).toContain('"70000" is not a port number');
+    expect(readSettings(from({ 'embeddedServer.port': 25.5 })).problems).toHaveLength(1);
   });
 });

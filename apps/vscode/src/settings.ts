@@ -21,6 +21,8 @@ export interface ExtensionSettings {
   readonly allowSelfSigned: boolean;
   /** An `smtp` binary to use instead of the bundled code; undefined: the bundled one. */
   readonly cliPath: string | undefined;
+  /** The port "Start Embedded Server" listens on (0: any free port). */
+  readonly serverPort: number;
 }
 
 /** A setting that could not be used, and why; its default applies instead. */
@@ -39,10 +41,17 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   timeoutMs: 10_000,
   allowSelfSigned: false,
   cliPath: undefined,
+  serverPort: 2525,
 };
 
 /** The relative keys this module reads; the manifest test checks each one is contributed. */
-export const SETTING_KEYS = ['server', 'timeout', 'tls.allowSelfSigned', 'cliPath'] as const;
+export const SETTING_KEYS = [
+  'server',
+  'timeout',
+  'tls.allowSelfSigned',
+  'cliPath',
+  'embeddedServer.port',
+] as const;
 
 const DURATION = /^([0-9]+)(ms|s|m)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
@@ -96,5 +105,17 @@ export function readSettings(get: SettingGetter): {
   const cliText = get('cliPath');
   const cliPath = typeof cliText === 'string' && cliText.trim() !== '' ? cliText.trim() : undefined;
 
-  return { settings: { server, timeoutMs, allowSelfSigned, cliPath }, problems };
+  let serverPort = DEFAULT_SETTINGS.serverPort;
+  const portValue = get('embeddedServer.port');
+  if (portValue !== undefined && portValue !== null) {
+    if (typeof portValue === 'number' && Number.isInteger(portValue) && portValue >= 0 && portValue <= 65_535)
+      serverPort = portValue;
+    else
+      complain(
+        'embeddedServer.port',
+        `"${String(portValue)}" is not a port number (0-65535, 0 for any free port); using ${serverPort}`,
+      );
+  }
+
+  return { settings: { server, timeoutMs, allowSelfSigned, cliPath, serverPort }, problems };
 }
