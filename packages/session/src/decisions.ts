@@ -103,6 +103,9 @@ export function refusalReply(refusal: Refusal): ReplySpec {
 
 /** The reply for an acceptance: `fallback` with the application's code and text where given. */
 export function acceptanceReply(acceptance: Acceptance, fallback: ReplySpec): ReplySpec {
+  // The plain `{ accept: true }` keeps the fixed reply itself, whose octets are encoded once.
+  if (acceptance.code === undefined && acceptance.lines === undefined && acceptance.message === undefined)
+    return fallback;
   const text = acceptance.lines ?? acceptance.message ?? fallback.text;
   return { code: acceptance.code ?? fallback.code, enhanced: fallback.enhanced, text };
 }

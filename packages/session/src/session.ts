@@ -92,9 +92,12 @@ function greetingFor(policy: ResolvedPolicy): ReplySpec {
   return greeting;
 }
 
-/** Encoded fixed replies, shared by all sessions (they never change). */
-const encodedWithEnhanced = new WeakMap<ReplySpec, Uint8Array>();
-const encodedPlain = new WeakMap<ReplySpec, Uint8Array>();
+/**
+ * The write actions of fixed (frozen) replies, shared by all sessions: they never change, so
+ * each is encoded and wrapped once, not per command.
+ */
+const writesWithEnhanced = new WeakMap<ReplySpec, SessionAction>();
+const writesPlain = new WeakMap<ReplySpec, SessionAction>();
 
 /**
  * The SMTP (or LMTP) server side of one connection as a sans-IO state machine: bytes in,
@@ -128,8 +131,13 @@ export class ServerSession {
   #phase: Phase = { name: 'connected' };
   #lifecycle: Lifecycle = 'open';
   #pending: PendingDecision | undefined;
-  #actions: SessionAction[] = [];
+  /**
+   * Actions not yet taken, at `[#head, #tail)`. The slots are reused for the session's life and
+   * cleared as they are taken (a taken message-data event must not keep its chunk alive).
+   */
+  readonly #actions: (SessionAction | undefined)[] = [];
   #head = 0;
+  #tail = 0;
   /** Input not yet given to a reader, oldest first. */
   readonly #inbox: Uint8Array[] = [];
   #inboxBytes = 0;
@@ -224,15 +232,13 @@ export class ServerSession {
    * needs more input, or waits for a decision ({@link pending}), or is closed.
    */
   next(): SessionAction | undefined {
-    while (this.#head === this.#actions.length) {
-      if (this.#head > 0) {
-        this.#actions = [];
-        this.#head = 0;
-      }
+    while (this.#head === this.#tail) {
+      this.#head = 0;
+      this.#tail = 0;
       if (!this.#step()) return undefined;
     }
     const action = this.#actions[this.#head] as SessionAction;
-    this.#head++;
+    this.#actions[this.#head++] = undefined;
     return action;
   }
 
@@ -502,7 +508,7 @@ export class ServerSession {
   // Producing actions
 
   #push(action: SessionAction): void {
-    this.#actions.push(action);
+    this.#actions[this.#tail++] = action;
   }
 
   #emit(event: SessionEvent): void {
@@ -510,22 +516,28 @@ export class ServerSession {
   }
 
   #encode(reply: ReplySpec): Uint8Array {
-    const withEnhanced = this.#policy.extensions.enhancedstatuscodes;
-    const frozen = Object.isFrozen(reply);
-    const cache = withEnhanced ? encodedWithEnhanced : encodedPlain;
-    const cached = frozen ? cache.get(reply) : undefined;
-    if (cached !== undefined) return cached;
-    const enhanced = withEnhanced ? reply.enhanced : undefined;
-    const data = utf8(formatReply(reply.code, reply.text, enhanced === undefined ? {} : { enhanced }));
-    if (frozen) cache.set(reply, data);
-    return data;
+    const enhanced = this.#policy.extensions.enhancedstatuscodes ? reply.enhanced : undefined;
+    return utf8(formatReply(reply.code, reply.text, enhanced === undefined ? {} : { enhanced }));
+  }
+
+  /** The write action of a reply without delay; made once for a fixed (frozen) reply. */
+  #writeAction(reply: ReplySpec): SessionAction {
+    if (!Object.isFrozen(reply)) return { type: 'write', data: this.#encode(reply) };
+    const cache = this.#policy.extensions.enhancedstatuscodes ? writesWithEnhanced : writesPlain;
+    let action = cache.get(reply);
+    if (action === undefined) {
+      action = Object.freeze({ type: 'write', data: this.#encode(reply) });
+      cache.set(reply, action);
+    }
+    return action;
   }
 
   /** Writes a reply. Error replies count towards `maxErrors`; 421 and 521 end the session. */
   #write(reply: ReplySpec, delayMs = 0): void {
     if (this.#phase.name === 'closed') return;
-    const data = this.#encode(reply);
-    this.#push(delayMs > 0 ? { type: 'write', data, delayMs } : { type: 'write', data });
+    this.#push(
+      delayMs > 0 ? { type: 'write', data: this.#encode(reply), delayMs } : this.#writeAction(reply),
+    );
     if (reply.code >= 400) this.#facts.errors++;
     if (reply.code === 421 || reply.code === 521) this.#close();
   }
