@@ -25,6 +25,8 @@ export { codeMatches, type Expectation, type MatchResult, matchReply, patternSou
 export { type ParseOptions, parseTranscript } from './parser.js';
 export { plainRange } from './ranges.js';
 export { escapeGlobText, formatReplyLines } from './reply-lines.js';
+export * from './reporters/index.js';
+export * from './runner/index.js';
 export { sendGroupBytes, sendLineBytes } from './send-bytes.js';
 export { type ClientLineMatch, checkServable, matchClientLine } from './serve-check.js';
 export {
