@@ -262,7 +262,7 @@ export function testCases(file: FileResult): TestCase[] {
     return [
       {
         file: file.file,
-        name: file.file,
+        name: 'the file (it could not run)',
         line: first?.line ?? 1,
         status: file.status,
         durationMs: file.durationMs,
