@@ -24,6 +24,20 @@ export { type DotEnv, parseDotEnv } from './dotenv.js';
 export { codeMatches, type Expectation, type MatchResult, matchReply, patternSource } from './matcher.js';
 export { type ParseOptions, parseTranscript } from './parser.js';
 export { plainRange } from './ranges.js';
+export {
+  createRecorder,
+  formatRecording,
+  type RecordedEnding,
+  type RecordedSession,
+  type RecorderEvents,
+  type RecorderOptions,
+  type Recording,
+  RecordingProxy,
+  SecretNames,
+  type SecretNote,
+  SessionRecorder,
+  type Upstream,
+} from './recorder/index.js';
 export { escapeGlobText, formatReplyLines } from './reply-lines.js';
 export * from './reporters/index.js';
 export * from './runner/index.js';
