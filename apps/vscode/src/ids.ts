@@ -29,16 +29,14 @@ export const COMMAND_IDS = {
 /** The name of the output channel the extension logs to. */
 export const OUTPUT_CHANNEL_NAME = 'SMTP Transcript';
 
+/** The name of the output channel that shows each run's conversation, with times. */
+export const SESSIONS_CHANNEL_NAME = 'SMTP Transcript Sessions';
+
 /** The id of the Test Explorer controller. */
 export const TEST_CONTROLLER_ID = 'smtpTranscript';
 
-/** Glob of the transcripts the workspace holds; `*.serve.smtp` files are server scripts, not tests. */
+/** Glob of the transcripts the workspace holds (`*.serve.smtp` server scripts are left out after). */
 export const TRANSCRIPT_GLOB = '**/*.smtp';
 
 /** Folders never searched for transcripts. */
 export const EXCLUDED_GLOB = '**/{node_modules,.git}/**';
-
-/** Whether a file name is a script for the served-in-reverse server rather than a test. */
-export function isServerScript(path: string): boolean {
-  return path.endsWith('.serve.smtp');
-}

@@ -15,7 +15,8 @@ function readWithProblems(scope?: vscode.Uri): {
   readonly settings: ExtensionSettings;
   readonly problems: readonly SettingProblem[];
 } {
-  const configuration = vscode.workspace.getConfiguration(CONFIGURATION_SECTION, scope);
+  // `null`: the window's value, when no transcript is at hand (VS Code warns when none is given).
+  const configuration = vscode.workspace.getConfiguration(CONFIGURATION_SECTION, scope ?? null);
   return readSettings((key) => configuration.get(key));
 }
 

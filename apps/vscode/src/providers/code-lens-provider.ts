@@ -2,15 +2,16 @@
 import * as vscode from 'vscode';
 import type { DocumentParses } from '../document/document-parses.js';
 import { COMMAND_IDS, LANGUAGE_ID } from '../ids.js';
-import { codeLensPlacements, type LensTarget } from '../run/code-lens-placement.js';
+import { codeLensPlacements } from '../run/code-lens-placement.js';
+import type { RunScope } from '../run/run-scope.js';
 
 /** The command and its arguments for each kind of lens. */
-function commandFor(uri: vscode.Uri, target: LensTarget): { command: string; args: unknown[] } {
+function commandFor(uri: vscode.Uri, target: RunScope): { command: string; args: unknown[] } {
   switch (target.kind) {
     case 'file':
       return { command: COMMAND_IDS.runFile, args: [uri] };
     case 'session':
-      return { command: COMMAND_IDS.runSession, args: [uri, target.session] };
+      return { command: COMMAND_IDS.runSession, args: [uri, target.index] };
     case 'to-line':
       return { command: COMMAND_IDS.runToLine, args: [uri, target.line] };
   }

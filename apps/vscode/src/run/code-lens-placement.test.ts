@@ -4,7 +4,7 @@ import { codeLensPlacements, type LensPlacement } from './code-lens-placement.js
 
 const summary = (placements: readonly LensPlacement[]) =>
   placements.map(
-    (p) => `${p.line}:${p.target.kind === 'session' ? `session ${p.target.session}` : p.target.kind}`,
+    (p) => `${p.line}:${p.target.kind === 'session' ? `session ${p.target.index}` : p.target.kind}`,
   );
 
 describe('codeLensPlacements', () => {

@@ -4,15 +4,7 @@
  * the CodeLens provider turns placements into `vscode.CodeLens`es bound to the run commands.
  */
 import type { TranscriptFile } from '@smtp/transcript';
-
-/** What a lens asks for. */
-export type LensTarget =
-  /** every session of the file */
-  | { readonly kind: 'file' }
-  /** one session, by its 0-based index in the file */
-  | { readonly kind: 'session'; readonly session: number }
-  /** from the start of the file through the step beginning at `line` (0-based), then stop */
-  | { readonly kind: 'to-line'; readonly line: number };
+import type { RunScope } from './run-scope.js';
 
 /** One lens: the line it stands above, its title and what it runs. */
 export interface LensPlacement {
@@ -20,7 +12,7 @@ export interface LensPlacement {
   readonly line: number;
   readonly title: string;
   readonly tooltip: string;
-  readonly target: LensTarget;
+  readonly target: RunScope;
 }
 
 /** The lenses of a file, in line order (a line may carry several). */
@@ -42,7 +34,7 @@ export function codeLensPlacements(file: TranscriptFile): LensPlacement[] {
         line: session.range.start.line,
         title: `$(play) Run session ${session.index + 1}`,
         tooltip: `Run only session ${session.index + 1} of this transcript`,
-        target: { kind: 'session', session: session.index },
+        target: { kind: 'session', index: session.index },
       });
     }
     for (const step of session.steps) {

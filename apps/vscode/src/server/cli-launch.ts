@@ -1,3 +1,5 @@
+import type { CliProcess } from './cli-process.js';
+
 /**
  * How to start the `smtp` command line: the copy bundled with the extension (run by the Node
  * inside VS Code), or the one `smtpTranscript.cliPath` names.
@@ -66,6 +68,17 @@ export function listeningAddressOf(match: RegExpExecArray): ListeningAddress | u
   const port = Number(match[3]);
   if (port < 1 || port > 65_535) return undefined;
   return { host: match[1] ?? match[2] ?? '', port };
+}
+
+/**
+ * Waits until a started `smtp serve` or `smtp record` prints its `listening on` line, and
+ * resolves with the address; rejects after `timeoutMs` or when the process exits first.
+ */
+export async function untilListening(child: CliProcess, timeoutMs: number): Promise<ListeningAddress> {
+  const match = await child.waitForLine(LISTENING_LINE, timeoutMs);
+  const address = listeningAddressOf(match);
+  if (!address) throw new Error(`unexpected line "${match[0]}"`);
+  return address;
 }
 
 /** `host:port`, with brackets around an IPv6 address. */

@@ -7,15 +7,8 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../ids.js';
 import { readExtensionSettings } from '../settings-reader.js';
 import { BackgroundCommand } from './background-command.js';
-import {
-  formatHostPort,
-  LISTENING_LINE,
-  type ListeningAddress,
-  listeningAddressOf,
-  serveArguments,
-} from './cli-launch.js';
+import { formatHostPort, type ListeningAddress, serveArguments, untilListening } from './cli-launch.js';
 import { currentCliLaunch } from './cli-locations.js';
-import type { CliProcess } from './cli-process.js';
 
 /** How long `smtp serve` may take to print its `listening on` line. */
 const START_TIMEOUT_MS = 20_000;
@@ -80,7 +73,7 @@ export class EmbeddedServerCommands implements vscode.Disposable {
       const address = await this.#server.start(
         currentCliLaunch(this.#extensionUri),
         serveArguments('127.0.0.1', port),
-        listening,
+        (child) => untilListening(child, START_TIMEOUT_MS),
       );
       const where = formatHostPort(address.host, address.port);
       this.#log.info(`embedded server listening on ${where} (pid ${String(this.#pid())})`);
@@ -152,13 +145,6 @@ export class EmbeddedServerCommands implements vscode.Disposable {
     void this.#server.stop('SIGTERM');
     for (const subscription of this.#subscriptions) subscription.dispose();
   }
-}
-
-async function listening(child: CliProcess): Promise<ListeningAddress> {
-  const match = await child.waitForLine(LISTENING_LINE, START_TIMEOUT_MS);
-  const address = listeningAddressOf(match);
-  if (!address) throw new Error(`unexpected line "${match[0]}"`);
-  return address;
 }
 
 function hintForPort(port: number): string {

@@ -3,10 +3,11 @@
  * children. Files are found at start and followed through a file watcher; open documents update
  * their children as you type, from the shared parse.
  */
+import { isRunnableTranscript } from '@smtp/transcript';
 import * as vscode from 'vscode';
 import { type DocumentParses, isTranscript } from '../document/document-parses.js';
 import { toVsRange } from '../document/vscode-conversions.js';
-import { EXCLUDED_GLOB, isServerScript, TRANSCRIPT_GLOB } from '../ids.js';
+import { EXCLUDED_GLOB, TRANSCRIPT_GLOB } from '../ids.js';
 import { sessionNodes } from './test-tree.js';
 
 /** Keeps a test controller's items in step with the workspace's transcripts. */
@@ -28,6 +29,10 @@ export class TestDiscovery implements vscode.Disposable {
       watcher.onDidCreate((uri) => void this.#refreshFile(uri)),
       watcher.onDidChange((uri) => void this.#refreshFile(uri)),
       watcher.onDidDelete((uri) => controller.items.delete(uri.toString())),
+      // An opened transcript gets its run buttons in the gutter before anyone opens the Test Explorer.
+      vscode.workspace.onDidOpenTextDocument((document) => {
+        if (isTranscript(document) && document.uri.scheme === 'file') void this.#refreshFile(document.uri);
+      }),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (isTranscript(event.document) && event.document.uri.scheme === 'file')
           void this.#refreshFile(event.document.uri);
@@ -69,7 +74,8 @@ export class TestDiscovery implements vscode.Disposable {
   }
 
   async #refreshFile(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
-    if (isServerScript(uri.path) || !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
+    // Server scripts (`*.serve.smtp`) are not tests: `smtp run` skips them too.
+    if (!isRunnableTranscript(uri.path) || !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
     const id = uri.toString();
     let item = this.#controller.items.get(id);
     if (!item) {
