@@ -25,6 +25,11 @@ const steps = [
     kind: 'check',
     cmd: ['pnpm', '--filter', 'smtp-transcript-vscode', 'test:grammar'],
   },
+  {
+    name: 'interop: real SMTP peers, docs/interop.md and docs/conformance.md',
+    kind: 'vitest',
+    cmd: ['pnpm', 'test:interop'],
+  },
 ];
 
 function run(cmd, env) {

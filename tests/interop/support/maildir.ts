@@ -3,13 +3,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** The files of `DIR/new`, oldest first (by modification time, then name), as latin1 text. */
-export function readMaildir(dir: string): string[] {
+export function readMaildir(dir: string): { name: string; text: string }[] {
   const fresh = path.join(dir, 'new');
   if (!existsSync(fresh)) return [];
   return readdirSync(fresh)
-    .map((name) => path.join(fresh, name))
-    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs || a.localeCompare(b))
-    .map((file) => readFileSync(file, 'latin1'));
+    .map((name) => ({ name, file: path.join(fresh, name) }))
+    .map((entry) => ({ ...entry, time: statSync(entry.file).mtimeMs }))
+    .sort((a, b) => a.time - b.time || a.name.localeCompare(b.name))
+    .map(({ name, file }) => ({ name, text: readFileSync(file, 'latin1') }));
 }
 
 /** Polls `read` until it returns at least `count` items (every 50 ms, at most `timeoutMs`). */

@@ -110,8 +110,9 @@ export const FROM_CLIENT = table({
     'A pass means the server accepted the message and what it stored is exactly what the client was given ' +
     '(after the server’s own trace headers, with the line ends the server stores), with the envelope, ' +
     'parameters, TLS and AUTH state the feature needs. "not supported" means the server does not offer the ' +
-    'extension (checked on its EHLO reply) and the client refused cleanly, before sending, with a ' +
-    '`CapabilityError`.',
+    'extension (checked on its EHLO reply) and the client did the right thing without it: it fell back ' +
+    '(DATA instead of BDAT, one command per reply instead of pipelining, no SIZE= parameter) or refused ' +
+    'before sending anything with a `CapabilityError` (STARTTLS, a mechanism, SMTPUTF8, DSN).',
   peers: ['smtp-sink', 'aiosmtpd', 'smtp-server', 'Haraka', 'Postfix smtpd'],
   features: [
     'plain text',
@@ -139,6 +140,7 @@ export const FROM_CLIENT = table({
       'AUTH CRAM-MD5',
       '8BITMIME',
       'SMTPUTF8',
+      'SIZE',
       'DSN',
       'CHUNKING (BDAT)',
       'refused recipient',

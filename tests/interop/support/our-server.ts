@@ -29,7 +29,7 @@ export interface OurServer {
   take(): string[];
   /** The files left in `tmp/` (must stay empty). */
   leftovers(): string[];
-  /** SIGTERM, then waits; resolves with the exit code. */
+  /** SIGTERM, then waits (SIGKILL after 12 s); resolves with the exit code, null when killed. */
   stop(): Promise<number | null>;
 }
 
@@ -69,7 +69,8 @@ export async function startOurServer(args: readonly string[] = []): Promise<OurS
     },
     leftovers: () => list('tmp'),
     async stop() {
-      const code = await server.stop();
+      // The graceful stop may let a command in progress finish: up to the server's 10 s grace.
+      const code = await server.stop({ graceMs: 12_000 });
       scratch.remove();
       return code;
     },

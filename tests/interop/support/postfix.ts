@@ -8,8 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { TestCertificate } from './certificate.js';
-import { readMaildir, waitForCount } from './maildir.js';
+import { readMaildir } from './maildir.js';
 import { APT_TOOLS, requireTool, systemIds } from './peers.js';
+import { groupDeliveries, type PostfixDelivery } from './postfix-delivery.js';
 import { freePort, type ServerProcess, startServer } from './process.js';
 import { scratchDir } from './scratch.js';
 
@@ -31,10 +32,13 @@ export interface Postfix {
   readonly port: number;
   readonly process: ServerProcess;
   readonly hostname: string;
-  /** Delivered messages (Maildir files: Postfix's headers, then the message with LF line ends). */
-  messages(): string[];
-  /** Waits until at least `count` messages are delivered (delivery is asynchronous). */
-  waitForMessages(count: number): Promise<string[]>;
+  /**
+   * The messages Postfix has finished with (its log says `removed`), one entry per queue id with
+   * the Maildir copy of each recipient, oldest first.
+   */
+  deliveries(): PostfixDelivery[];
+  /** Every Maildir file (also those without a Received field, such as Postfix's own DSNs). */
+  files(): { name: string; text: string }[];
   /** Postfix's log so far. */
   log(): string;
   stop(): Promise<void>;
@@ -113,6 +117,7 @@ export async function startPostfix(options: PostfixOptions): Promise<Postfix> {
       `smtpd_tls_key_file = ${options.certificate.keyFile}`,
       'smtpd_tls_security_level = may',
       'smtpd_tls_auth_only = yes',
+      'smtpd_sasl_authenticated_header = yes',
       '',
     ].join('\n'),
   );
@@ -120,20 +125,20 @@ export async function startPostfix(options: PostfixOptions): Promise<Postfix> {
   // `postfix check` creates the queue directories with their owners and modes.
   execFileSync(postfix, ['-c', conf, 'check'], { stdio: 'pipe' });
   const server = await startServer(master, ['-c', conf, '-d'], { port });
-  const read = () => readMaildir(scratch.file('mail', 'Maildir'));
+  const log = () => {
+    try {
+      return readFileSync(scratch.file('maillog'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
   return {
     port,
     process: server,
     hostname: HOSTNAME,
-    messages: read,
-    waitForMessages: (count) => waitForCount(read, count),
-    log: () => {
-      try {
-        return readFileSync(scratch.file('maillog'), 'utf8');
-      } catch {
-        return '';
-      }
-    },
+    deliveries: () => groupDeliveries(readMaildir(scratch.file('mail', 'Maildir')), log()),
+    files: () => readMaildir(scratch.file('mail', 'Maildir')),
+    log,
     async stop() {
       // SIGTERM to the master alone: it stops its own children; the group is killed afterwards.
       await server.stop();

@@ -9,8 +9,11 @@ import { scratchDir } from './scratch.js';
 export interface SmtpSink {
   readonly port: number;
   readonly process: ServerProcess;
-  /** The dump files, oldest first: smtp-sink's X- lines and Received field, then the message with LF ends. */
-  dumps(): string[];
+  /**
+   * The dump files, oldest first, by name: smtp-sink's X- lines and Received field, then the
+   * message with LF ends.
+   */
+  dumps(): { name: string; text: string }[];
   stop(): Promise<void>;
 }
 
@@ -34,9 +37,10 @@ export async function startSmtpSink(extra: readonly string[] = []): Promise<Smtp
     process: server,
     dumps: () =>
       readdirSync(dump)
-        .map((name) => path.join(dump, name))
-        .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs || a.localeCompare(b))
-        .map((file) => readFileSync(file, 'latin1')),
+        .map((name) => ({ name, file: path.join(dump, name) }))
+        .map((entry) => ({ ...entry, time: statSync(entry.file).mtimeMs }))
+        .sort((a, b) => a.time - b.time || a.name.localeCompare(b.name))
+        .map(({ name, file }) => ({ name, text: readFileSync(file, 'latin1') })),
     async stop() {
       await server.stop();
       scratch.remove();
