@@ -2,10 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import tls from 'node:tls';
-import { type Reply, ReplyParser } from '@smtp/codec';
 import { createServer, MemoryStore, type ServerOptions } from '@smtp/server';
-import { createScope, hasErrors, matchReply, parseTranscript, sendGroupBytes } from '@smtp/transcript';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../test-support/run-cli.js';
 
@@ -42,64 +39,18 @@ function messageFile(text: string): string {
 const MESSAGE = 'From: alice@example.test\r\nSubject: cli\r\n\r\n.dot\r\nbody\r\n';
 
 /**
- * Plays a transcript's client side against its server, the way `smtp run` does (send groups in
- * one write, one reply per expectation, TLS after a 220 to STARTTLS), until the project's runner
- * exists. Returns one line per expectation that failed.
+ * Replays a transcript with `smtp run` (the project's runner), from a file in a scratch folder,
+ * so the trace is checked the way a user would check it.
  */
-async function replay(text: string, env: Record<string, string>): Promise<string[]> {
-  const file = parseTranscript(text);
-  if (hasErrors(file.diagnostics)) return file.diagnostics.map((d) => `parse: ${d.message}`);
-  const insecure = file.preamble.some((step) => step.directive?.name === 'tls');
-  const failures: string[] = [];
-  const scope = createScope(env);
-  for (const session of file.sessions) {
-    if (session.target === 'default') return ['the trace has no @connect'];
-    let socket: net.Socket = net.connect({ host: session.target.host, port: session.target.port });
-    let parser = new ReplyParser();
-    const replies: Reply[] = [];
-    let wake: (() => void) | undefined;
-    const listen = (s: net.Socket): void => {
-      s.on('data', (chunk: Buffer) => {
-        for (const event of parser.push(chunk)) if (event.kind === 'reply') replies.push(event.reply);
-        wake?.();
-      });
-      s.on('error', () => wake?.());
-    };
-    listen(socket);
-    const nextReply = async (): Promise<Reply | undefined> => {
-      const deadline = Date.now() + 5000;
-      while (replies.length === 0 && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 100);
-        });
-      }
-      return replies.shift();
-    };
-    for (const step of session.steps) {
-      if (step.kind === 'send') {
-        const bytes = sendGroupBytes(step, scope);
-        if (!bytes.ok) return [`resolve: ${bytes.error.message}`];
-        socket.write(bytes.value);
-      } else if (step.kind === 'expect') {
-        const reply = await nextReply();
-        if (reply === undefined) {
-          failures.push(`no reply for the expectation on line ${(step.lines[0]?.line ?? 0) + 1}`);
-          break;
-        }
-        const result = matchReply(step, reply, scope);
-        if (!result.ok) failures.push(`expected ${result.expected}, got ${JSON.stringify(reply)}`);
-        if (step.answers.kind === 'command' && step.answers.startTls && reply.code === 220) {
-          socket.removeAllListeners('data');
-          socket = tls.connect({ socket, rejectUnauthorized: !insecure });
-          parser = new ReplyParser();
-          listen(socket);
-        }
-      }
-    }
-    socket.destroy();
+async function replay(text: string, env: Record<string, string>): Promise<{ code: number; stdout: string }> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'smtp-replay-'));
+  try {
+    writeFileSync(path.join(folder, 'trace.smtp'), text);
+    const run = await runCli(['run', 'trace.smtp'], { cwd: folder, env });
+    return { code: run.code, stdout: run.stdout };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
-  return failures;
 }
 
 describe('smtp send', () => {
@@ -439,10 +390,14 @@ describe('smtp send', () => {
     ]);
     expect(traced.code).toBe(0);
     expect(traced.stdout).toContain('C: AUTH PLAIN {{base64:\\0tim\\0{{env:SMTP_PASSWORD}}}}');
-    expect(await replay(traced.stdout, { SMTP_PASSWORD: 'secret' })).toEqual([]);
+    const replayed = await replay(traced.stdout, { SMTP_PASSWORD: 'secret' });
+    expect(replayed.stdout).toMatch(/^ PASS {2}trace\.smtp \(1 session, /);
+    expect(replayed.code).toBe(0);
     expect(server.store.messages.map((m) => m.data.toString())).toEqual([body, body]);
     // A wrong password makes the replay fail at AUTH: the secret really comes from the environment.
-    expect((await replay(traced.stdout, { SMTP_PASSWORD: 'wrong' })).join('\n')).toMatch(/535/);
+    const wrong = await replay(traced.stdout, { SMTP_PASSWORD: 'wrong' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/ the reply to `AUTH PLAIN …` \(line \d+\)\n.*\n.*S: 535 5\.7\.8 /);
   });
 
   it('a traced CRAM-MD5 answer is marked as not replayable', async () => {
@@ -465,8 +420,8 @@ describe('smtp send', () => {
     expect(traced.stdout).toMatch(/# CRAM-MD5 answers a random challenge: this line cannot be replayed/);
     expect(traced.stdout).toContain('S: 334 *');
     // Replaying stops before anything is sent, naming the variable to set.
-    expect(await replay(traced.stdout, {})).toEqual([
-      expect.stringMatching(/`\{\{cram_md5_digest\}\}` is not defined/),
-    ]);
+    const replayed = await replay(traced.stdout, {});
+    expect(replayed.code).toBe(2);
+    expect(replayed.stdout).toMatch(/! trace\.smtp:\d+ {2}`\{\{cram_md5_digest\}\}` is not defined/);
   });
 });

@@ -17,6 +17,9 @@ import type { Endpoint } from './options.js';
 /** The name the embedded server gives in its greeting and EHLO reply, unless `@server hostname=`. */
 export const EMBEDDED_HOSTNAME = 'mx.example.test';
 
+/** Longest wait for the embedded server to finish closing once its clients are gone. */
+const CLOSE_BOUND_MS = 2000;
+
 /** Loopback only: the embedded server is never reachable from elsewhere. */
 const LOOPBACK = '127.0.0.1';
 
@@ -63,7 +66,15 @@ export async function startEmbeddedServer(
   const store = new MemoryStore({ capacity: 1000 });
   const started: SmtpServer[] = [];
   const closeAll = async (grace = 0): Promise<void> => {
-    await Promise.all(started.map((server) => server.close({ grace })));
+    // Bounded: a server that does not finish closing must not hold the run (or the CLI) forever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(started.map((server) => server.close({ grace }))),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, grace + CLOSE_BOUND_MS);
+      }),
+    ]);
+    clearTimeout(timer);
   };
   try {
     const plainServer = createServer({

@@ -56,7 +56,15 @@ export async function startServedScript(
       certificate: cert,
       name: script,
       close: async () => {
-        await server.close();
+        // Bounded, like the embedded server's close: a client of the script may linger.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          server.close(),
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, 3000);
+          }),
+        ]);
+        clearTimeout(timer);
         return server.result();
       },
     };
