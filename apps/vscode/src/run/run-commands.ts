@@ -29,9 +29,9 @@ export function registerRunCommands(
     const title = `Running ${describeScope(TranscriptRuns.displayName(uri), scope)}`;
     const result = await withRunProgress(title, async (progress, token) => {
       const onEvent = (_uri: vscode.Uri, event: RunEvent) => reportStep(progress, event);
-      // Whole files and sessions of saved files show in the Test Explorer; "Run to Here" and
-      // untitled documents are not tests of their own.
-      if (scope.kind !== 'to-line' && uri.scheme === 'file') {
+      // Whole files and sessions also show in the Test Explorer (when it lists the file); a run
+      // that stops halfway ("Run to Here") is not a test result.
+      if (scope.kind !== 'to-line') {
         const [one] = await explorer.runTargets([{ uri, scope }], {
           token,
           onEvent,

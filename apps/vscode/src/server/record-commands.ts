@@ -11,7 +11,6 @@ import { BackgroundCommand } from './background-command.js';
 import { formatHostPort, type ListeningAddress, recordArguments, untilListening } from './cli-launch.js';
 import { currentCliLaunch } from './cli-locations.js';
 import type { CliProcess } from './cli-process.js';
-import { freePort } from './free-port.js';
 import { recordingFileName } from './recording-name.js';
 import type { EmbeddedServerCommands } from './server-commands.js';
 
@@ -87,10 +86,10 @@ export class RecordCommands implements vscode.Disposable {
     if (!out) return undefined;
     const upstreamText = formatHostPort(upstreamAddress.host, upstreamAddress.port);
     try {
-      const port = await freePort();
       const recording = await this.#recorder.start(
         currentCliLaunch(this.#extensionUri),
-        recordArguments(formatHostPort('127.0.0.1', port), upstreamText, out.fsPath),
+        // Port 0: `smtp record` takes any free port and prints the one it took.
+        recordArguments('127.0.0.1:0', upstreamText, out.fsPath),
         async (child: CliProcess) => ({
           listen: await untilListening(child, START_TIMEOUT_MS),
           upstream: upstreamText,

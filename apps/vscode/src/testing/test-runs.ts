@@ -49,18 +49,19 @@ export class TestExplorerRuns implements vscode.Disposable {
   }
 
   /**
-   * Runs targets one after another inside one Test Explorer run, and resolves with each file's
-   * result (files cancelled before they started are left out).
+   * Runs targets one after another inside one Test Explorer run and resolves with each file's
+   * result, in order (files cancelled before they started are left out). A file the Test
+   * Explorer does not list (outside the workspace, a server script) still runs, unreported.
    */
   async runTargets(targets: readonly RunTarget[], options: BatchOptions = {}): Promise<FileResult[]> {
     const items: vscode.TestItem[] = [];
-    const resolved: { target: RunTarget; file: vscode.TestItem }[] = [];
+    const resolved: { target: RunTarget; file: vscode.TestItem | undefined }[] = [];
     for (const target of targets) {
       const file = await this.#discovery.fileItem(target.uri);
-      if (!file) continue;
-      await this.#discovery.refreshChildren(file);
+      if (file) await this.#discovery.refreshChildren(file);
       resolved.push({ target, file });
-      const item = target.scope.kind === 'file' ? file : file.children.get(sessionTestId(target.scope.index));
+      const item =
+        target.scope.kind === 'file' ? file : file?.children.get(sessionTestId(target.scope.index));
       if (item) items.push(item);
     }
     const run = this.#controller.createTestRun(new vscode.TestRunRequest(items), undefined, true);
@@ -107,18 +108,18 @@ export class TestExplorerRuns implements vscode.Disposable {
 
   async #runOne(
     run: vscode.TestRun,
-    file: vscode.TestItem,
+    file: vscode.TestItem | undefined,
     target: RunTarget,
     options: BatchOptions,
   ): Promise<FileResult> {
     const { uri, scope } = target;
-    const session = (index: number) => file.children.get(sessionTestId(index));
-    if (scope.kind === 'file') {
+    const session = (index: number) => file?.children.get(sessionTestId(index));
+    if (scope.kind === 'file' && file) {
       run.started(file);
       file.children.forEach((child) => {
         run.enqueued(child);
       });
-    } else {
+    } else if (scope.kind === 'session') {
       const item = session(scope.index);
       if (item) run.started(item);
     }
@@ -134,12 +135,14 @@ export class TestExplorerRuns implements vscode.Disposable {
             const item = session(event.session);
             if (item) run.started(item);
           } else if (event.type === 'sent' || event.type === 'received' || event.type === 'connection') {
+            if (!file) return;
             const item = session(event.entry.session);
             run.appendOutput(`${logEntryLines(event.entry).join('\r\n')}\r\n`, undefined, item);
           }
         },
       },
     });
+    if (!file) return result;
     const outcomes = testOutcomes(result);
     for (const [id, outcome] of outcomes.sessions) {
       const index = sessionIndexOf(id);
