@@ -30,6 +30,16 @@ const steps = [
     kind: 'vitest',
     cmd: ['pnpm', 'test:interop'],
   },
+  {
+    name: 'examples',
+    kind: 'counted',
+    cmd: ['pnpm', '--silent', 'smtp', 'run', 'examples'],
+  },
+  {
+    name: 'conformance pack',
+    kind: 'counted',
+    cmd: ['pnpm', '--silent', 'smtp', 'run', 'tests/conformance'],
+  },
 ];
 
 function run(cmd, env) {
