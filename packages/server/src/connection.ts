@@ -4,6 +4,7 @@ import type { SmtpErrorLike } from '@smtp/codec';
 import type { Decision, DecisionEvent, Envelope, MessageVia, SessionEvent } from '@smtp/session';
 import type { ConnectionLimiter } from './connection-limiter.js';
 import { type DecisionContext, decideWithHooks, fromThrown, isRefusal, LOCAL_ERROR } from './decisions.js';
+import { withDirectReads } from './direct-reads.js';
 import type { MaybePromise } from './hooks.js';
 import { IdleTimer } from './idle-timer.js';
 import { MessageTransfer } from './message-transfer.js';
@@ -136,9 +137,16 @@ export class Connection {
     });
   }
 
-  /** Starts the connection: PROXY header, admission and TLS as configured, then the session. */
+  /**
+   * Starts the connection: PROXY header, admission and TLS as configured, then the session.
+   * The socket arrives paused; a plain one is rebuilt to hand its reads straight to
+   * {@link #onData} (see `withDirectReads`). With implicit TLS the TLS layer reads instead.
+   */
   start(): void {
+    const direct = this.#config.implicitTls ? undefined : withDirectReads(this.#socket, this.#onData);
+    if (direct !== undefined) this.#socket = direct;
     this.#listen(this.#socket);
+    if (direct === undefined) this.#socket.resume();
     if (this.#config.proxyProtocol) {
       this.#phase = 'proxy-header';
       this.#timer.setTimeout(this.#config.proxyTimeout);
@@ -291,10 +299,13 @@ export class Connection {
   /** Reads while the session is drained or waiting, the client reads our replies, and input is bounded. */
   #updateFlow(): void {
     const socket = this.#socket;
+    // While closing, reading goes on (what arrives is dropped) so that the client's own close is
+    // seen: a paused socket with direct reads reads nothing at all, not even the end.
     const wanted =
-      (this.#phase === 'reading' || this.#phase === 'busy') &&
-      !socket.writableNeedDrain &&
-      (this.#session?.buffered ?? 0) < this.#config.highWaterMark;
+      this.#phase === 'closing' ||
+      ((this.#phase === 'reading' || this.#phase === 'busy') &&
+        !socket.writableNeedDrain &&
+        (this.#session?.buffered ?? 0) < this.#config.highWaterMark);
     if (wanted) {
       if (socket.isPaused()) socket.resume();
     } else if (!socket.isPaused()) {

@@ -164,8 +164,9 @@ export class SmtpServer extends EventEmitter<SmtpServerEvents> {
       this.#secureContext = await makeSecureContext(this.#config);
       await this.store.prepare?.();
       const server = createNetServer(
-        // Half-open: a client that shuts down its sending side still gets every reply.
-        { noDelay: true, allowHalfOpen: true },
+        // Half-open: a client that shuts down its sending side still gets every reply. Paused:
+        // the connection decides how it reads (see withDirectReads) before any read starts.
+        { noDelay: true, allowHalfOpen: true, pauseOnConnect: true },
         (socket) => this.#accept(socket),
       );
       await new Promise<void>((resolve, reject) => {
@@ -241,6 +242,8 @@ export class SmtpServer extends EventEmitter<SmtpServerEvents> {
     if (this.#limiter.admit() !== 'accepted') {
       this.#counters.refusedConnections++;
       socket.on('error', () => {});
+      // Accepted paused: reading (and dropping) lets the client's close end the socket early.
+      socket.resume();
       socket.end(SERVER_FULL);
       setTimeout(() => socket.destroy(), 5000).unref();
       return;
