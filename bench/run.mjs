@@ -26,6 +26,7 @@ const CELLS = [
   'line-framer',
   'parse',
   'transcript-parse',
+  'transcripts',
   'client',
   'server',
 ];
