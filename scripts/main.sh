@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-pnpm.sh
 pnpm build --output-logs=errors-only >/dev/null
-exec pnpm --silent smtp run examples
+exec pnpm --silent smtp run examples --reporter pretty
