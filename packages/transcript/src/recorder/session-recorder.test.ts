@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SendLine } from '../ast.js';
 import { parseTranscript } from '../parser.js';
@@ -215,5 +216,39 @@ describe('inVariable', () => {
     expect(inVariable('a}b{{c\\d\te ')).toBe('a\\x7db\\x7b{c\\\\d\\te\\x20');
     expect(inVariable('')).toBe('');
     expect(inVariable('józef')).toBe('józef');
+  });
+});
+
+describe('SessionRecorder, however the bytes of each side are split', () => {
+  const conversation: (readonly ['C' | 'S', string])[] = [
+    ['S', '220 mx.example.test ESMTP ready\r\n'],
+    ['C', 'EHLO client.test\r\n'],
+    ['S', '250-mx.example.test greets client.test\r\n250-PIPELINING\r\n250 CHUNKING\r\n'],
+    ['C', `AUTH PLAIN ${Buffer.from('\0bob\0s3cret').toString('base64')}\r\n`],
+    ['S', '235 2.7.0 ok\r\n'],
+    ['C', 'MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nDATA\r\n'],
+    ['S', '250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 go\r\n'],
+    ['C', 'Subject: hi\r\n\r\n..dot\r\n.\r\nBDAT 3 LAST\r\nabc'],
+    ['S', '250 2.0.0 queued as A\r\n'],
+    ['S', '503 5.5.1 no MAIL\r\n'],
+  ];
+
+  it('writes the same lines when every chunk is cut into pieces', () => {
+    const whole = record(conversation).recorder.finish('client-closed');
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 20 }), (sizes) => {
+        const pieces: (readonly ['C' | 'S', string])[] = [];
+        let turn = 0;
+        for (const [side, text] of conversation) {
+          for (let at = 0; at < text.length; ) {
+            const size = sizes[turn++ % sizes.length] as number;
+            pieces.push([side, text.slice(at, at + size)]);
+            at += size;
+          }
+        }
+        expect(record(pieces).recorder.finish('client-closed')).toEqual(whole);
+      }),
+      { numRuns: Number(process.env.RUNS ?? 200) },
+    );
   });
 });

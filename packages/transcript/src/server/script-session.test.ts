@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTranscript } from '../parser.js';
 import { planScript } from './script-plan.js';
@@ -368,5 +369,29 @@ describe('sameKeywordCase', () => {
       'mail FROM:<a@b>\r\n',
     ]);
     expect(result.status).toBe('passed');
+  });
+});
+
+describe('ScriptSession, however the client splits its bytes', () => {
+  const client =
+    'EHLO client.test\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n' +
+    'Subject: hi\r\n\r\n..a dot\r\n.\r\nQUIT\r\n';
+
+  it('writes the same replies and passes (any cut points, any number of writes)', () => {
+    const whole = play(DELIVERY, [client]);
+    expect(whole.result.status).toBe('passed');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: client.length - 1 }), { maxLength: 12 }),
+        (cuts) => {
+          const points = [0, ...[...cuts].sort((a, b) => a - b), client.length];
+          const moves = points.slice(1).map((end, i) => client.slice(points[i], end));
+          const split = play(DELIVERY, moves);
+          expect(split.out.join('')).toBe(whole.out.join(''));
+          expect(split.result).toEqual(whole.result);
+        },
+      ),
+      { numRuns: Number(process.env.RUNS ?? 200) },
+    );
   });
 });
