@@ -503,6 +503,18 @@ S: 250 2.0.0 *
     expect((await run('S: 220 *\nC: QUIT\nS: 221 *\n')).result.status).toBe('passed');
   });
 
+  it('fails a session when the server sends something that is not an SMTP reply', async () => {
+    const web = await raw(({ socket }) => {
+      socket.write('HTTP/1.1 400 Bad Request\r\n\r\n');
+    });
+    const { result, failures } = await run(`@connect 127.0.0.1:${web.port}\nS: 220 *\nC: QUIT\nS: 221 *\n`);
+    expect(result.status).toBe('failed');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ kind: 'bad-reply', severity: 'failed', line: 2 });
+    expect(failures[0]?.message).toMatch(/^waiting for the greeting: /);
+    expect(result.sessions[0]?.steps.map((s) => s.status)).toEqual(['failed', 'skipped', 'skipped']);
+  });
+
   it('times out a reply that does not come (an error: the file could not run to its end)', async () => {
     const silent = await raw((connection) => {
       connection.socket.write('220 raw ESMTP\r\n');
