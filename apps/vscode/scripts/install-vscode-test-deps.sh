@@ -65,6 +65,13 @@ rm -rf "$TARGET"
 mkdir -p "$TARGET"
 printf '{ "name": "vscode-test-code-server", "private": true }\n' > "$TARGET/package.json"
 cd "$TARGET"
+# Run under pnpm (pnpm test:vscode), the environment carries pnpm's npm_* settings, among them
+# npm_config_user_agent=pnpm/…, which code-server's postinstall reads to pick the package manager
+# it installs VS Code's dependencies with (it knows npm and yarn only). Drop them all so npm
+# sets its own.
+for variable in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do
+  unset "$variable"
+done
 # npm_config_unsafe_perm: code-server's postinstall refuses to run as root without it.
 # npm_config_yes: node-pty's postinstall calls npx, which must not stop to ask.
 npm_config_unsafe_perm=true npm_config_yes=true \
