@@ -11,7 +11,8 @@ import type {
 
 /** Where one message is on its way into the store. */
 type TransferState =
-  | { readonly kind: 'opening' }
+  /** `settled` resolves once the store's open has answered (and a late sink was dropped). */
+  | { readonly kind: 'opening'; readonly settled?: Promise<void> }
   | { readonly kind: 'open'; readonly sink: MessageSink }
   | { readonly kind: 'refused'; readonly error: unknown }
   | { readonly kind: 'finishing'; readonly sink: MessageSink }
@@ -68,7 +69,7 @@ export class MessageTransfer {
       this.#opened(opened);
       return;
     }
-    return this.#bounded(
+    const settled = this.#bounded(
       opened.then(
         (sink) => this.#opened(sink),
         (error: unknown) => this.#refuse(error),
@@ -76,6 +77,8 @@ export class MessageTransfer {
       'open',
       (timeout) => this.#refuse(timeout),
     );
+    this.#state = { kind: 'opening', settled };
+    return settled;
   }
 
   /** Hands a body piece to the sink (dropped when the store refused at open). */
@@ -148,6 +151,9 @@ export class MessageTransfer {
   abort(reason: MessageAbortReason): void | Promise<void> {
     const state = this.#state;
     this.#state = { kind: 'aborted' };
+    // Still opening: the sink that arrives later is dropped by #opened; the cleanup (and so
+    // `session-end` and `close()`) must wait for that, or a Maildir file could outlive them.
+    if (state.kind === 'opening') return state.settled;
     // While finishing, the store may still be able to stop short of committing (a shutdown).
     if (state.kind !== 'open' && state.kind !== 'finishing') return;
     return this.#abortSink(state.sink, reason);
@@ -187,14 +193,10 @@ export class MessageTransfer {
     return Promise.race([operation.finally(() => clearTimeout(timer)), expired]);
   }
 
-  #opened(sink: MessageSink): void {
+  #opened(sink: MessageSink): void | Promise<void> {
     // The session may have dropped the message (or given up on the store) while it was opening.
-    if (this.#state.kind !== 'opening') {
-      void Promise.resolve()
-        .then(() => sink.abort(this.#state.kind === 'aborted' ? 'disconnect' : 'refused'))
-        .catch((error: unknown) => this.#report(error));
-      return;
-    }
+    if (this.#state.kind !== 'opening')
+      return this.#abortSink(sink, this.#state.kind === 'aborted' ? 'disconnect' : 'refused');
     this.#state = { kind: 'open', sink };
   }
 
