@@ -467,6 +467,19 @@ const TABLE: readonly (readonly [string, string, readonly string[]])[] = [
     ],
   ],
   [
+    'DATA refused: the lines after it are commands again',
+    `${GREETING}C: DATA\nS: 503 5.5.1 *\nC: QUIT\nS: 221 *`,
+    [],
+  ],
+  ['DATA refused with a class wildcard', `${GREETING}C: DATA\nS: 5xx\nC: QUIT\nS: 221 *`, []],
+  [
+    'DATA answered with 3xx still opens the body',
+    `${GREETING}C: DATA\nS: 3xx\nC: QUIT`,
+    [
+      '1:0-1:7 warning unterminated-data the message after this DATA is never ended by a `C: .` line in this session',
+    ],
+  ],
+  [
     'BDAT chunk short',
     `${GREETING}C: BDAT 10 LAST\nC: abc`,
     ['1:0-1:15 warning incomplete-chunk this BDAT chunk is 5 octets short when the session ends'],

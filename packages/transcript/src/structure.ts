@@ -34,7 +34,13 @@ import { describeCause } from './describe.js';
 import type { DiagnosticList } from './diagnostics.js';
 import { mergeServerSettings } from './directives.js';
 import { spanRanges } from './ranges.js';
-import { createSession, finishSession, reportUnfinished, type SessionBuilder } from './session-builder.js';
+import {
+  createSession,
+  finishSession,
+  type QueueItem,
+  reportUnfinished,
+  type SessionBuilder,
+} from './session-builder.js';
 import { resolveWith } from './variables.js';
 
 /** What the structure pass adds to the lines. */
@@ -264,6 +270,7 @@ class StructureBuilder {
     }
     if (!valid) return;
     const patterns = lines.map((l) => l.pattern as LinePattern);
+    if (item && refusesData(item, patterns)) session.stream.abortData();
     this.checkCodesAgree(patterns);
     const step: ReplyExpectation = {
       kind: 'expect',
@@ -482,6 +489,29 @@ function codesCompatible(a: string, b: string): boolean {
     const x = (a[i] as string).toLowerCase();
     const y = (b[i] as string).toLowerCase();
     if (x !== y && x !== 'x' && y !== 'x') return false;
+  }
+  return true;
+}
+
+/**
+ * Whether an expectation says the server refuses a DATA command (a code that cannot be `354`,
+ * such as `503` or `5xx`): then no body follows, and the lines after it are commands again, as
+ * the runner reads them.
+ */
+function refusesData(item: QueueItem, patterns: readonly LinePattern[]): boolean {
+  if (item.kind !== 'command' || item.verb !== 'DATA' || item.chunk !== undefined) return false;
+  const first = patterns.find((pattern) => pattern.kind !== 'ellipsis');
+  if (!first || first.kind === 'ellipsis') return false;
+  const code = first.code.source;
+  return !codeCanBe(code, '354');
+}
+
+/** Whether a code pattern (`354`, `3xx`, `xxx`) can match the given code. */
+function codeCanBe(pattern: string, code: string): boolean {
+  if (pattern.length !== code.length) return true;
+  for (let i = 0; i < code.length; i++) {
+    const expected = pattern[i];
+    if (expected !== code[i] && expected !== 'x' && expected !== 'X') return false;
   }
   return true;
 }
