@@ -501,7 +501,7 @@ function codesCompatible(a: string, b: string): boolean {
 function refusesData(item: QueueItem, patterns: readonly LinePattern[]): boolean {
   if (item.kind !== 'command' || item.verb !== 'DATA' || item.chunk !== undefined) return false;
   const first = patterns.find((pattern) => pattern.kind !== 'ellipsis');
-  if (!first || first.kind === 'ellipsis') return false;
+  if (!first) return false;
   const code = first.code.source;
   return !codeCanBe(code, '354');
 }
