@@ -31,6 +31,11 @@ const steps = [
     cmd: ['pnpm', 'test:interop'],
   },
   {
+    name: 'reliability',
+    kind: 'vitest',
+    cmd: ['pnpm', 'exec', 'vitest', 'run', '--config', 'tests/reliability/vitest.config.ts'],
+  },
+  {
     name: 'examples',
     kind: 'counted',
     cmd: ['pnpm', '--silent', 'smtp', 'run', 'examples'],
