@@ -121,11 +121,19 @@ export class MessageTransfer {
       settled();
       return this.#verdict(fromThrown(error, { report: this.#report }), lmtp);
     };
+    // A sink whose end() failed may still hold what it was given (a store that refuses before
+    // handing the message on, say): it is told to drop it before the refusal goes out.
+    const failAndDrop = (error: unknown) => {
+      const refusal = fail(error);
+      this.#state = { kind: 'aborted' };
+      const dropped = this.#abortSink(state.sink, 'refused');
+      return dropped instanceof Promise ? dropped.then(() => refusal) : refusal;
+    };
     let ended: ReturnType<MessageSink['end']>;
     try {
       ended = state.sink.end();
     } catch (error) {
-      return fail(error);
+      return failAndDrop(error);
     }
     if (!(ended instanceof Promise)) return accept(ended);
     let late = false;
@@ -133,16 +141,13 @@ export class MessageTransfer {
       ended.then(
         // After a timeout the client has been refused: a late success must not count as stored.
         (receipt) => (late ? LATE_ANSWER : accept(receipt)),
-        (error: unknown) => (late ? LATE_ANSWER : fail(error)),
+        (error: unknown) => (late ? LATE_ANSWER : failAndDrop(error)),
       ),
       'end',
       (timeout) => {
         late = true;
-        const refusal = fail(timeout);
-        this.#state = { kind: 'aborted' };
         // The refusal goes out once the store has dropped the message (or that too timed out).
-        const dropped = this.#abortSink(state.sink, 'refused');
-        return dropped instanceof Promise ? dropped.then(() => refusal) : refusal;
+        return failAndDrop(timeout);
       },
     );
   }

@@ -61,7 +61,10 @@ export interface MessageSink {
    * that the reply; any other error gives `451 4.3.0`.
    */
   end(): StoreResult | Promise<StoreResult>;
-  /** The message is abandoned (see the reason): drop everything written so far. Must not throw. */
+  /**
+   * The message is abandoned (see the reason): drop everything written so far. Also called (with
+   * `refused`) after `end()` failed, before the refusal is sent. Must not throw.
+   */
   abort(reason: MessageAbortReason): void | Promise<void>;
 }
 
