@@ -4,7 +4,7 @@
  * cell has a result (a filtered run leaves the committed document alone and says so).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import type { CellRecord } from './support/matrix.js';
@@ -13,18 +13,7 @@ import { TABLES } from './support/matrix-layout.js';
 import { requireBuiltCli } from './support/our-server.js';
 import { repoRoot } from './support/peers.js';
 import { POSTFIX_SETUP_NOTE } from './support/postfix.js';
-import { ourVersion, peerVersions } from './support/versions.js';
-
-function machine(): string {
-  let system = `${os.type()} ${os.release()}`;
-  try {
-    const release = readFileSync('/etc/os-release', 'utf8');
-    system = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(release)?.[1] ?? system;
-  } catch {
-    // not Linux
-  }
-  return `${system}, ${os.availableParallelism()} CPUs, Node ${process.version}`;
-}
+import { machineSummary, ourVersion, peerVersions } from './support/versions.js';
 
 function readRecords(dir: string): CellRecord[] {
   return readdirSync(dir)
@@ -54,7 +43,7 @@ export default function setup(project: TestProject): () => void {
       date: new Date().toISOString().slice(0, 10),
       ourVersion: ourVersion(),
       versions: peerVersions(),
-      machine: machine(),
+      machine: machineSummary(),
       seconds: Math.round((Date.now() - started) / 1000),
       appendix: [POSTFIX_SETUP_NOTE],
     });

@@ -51,6 +51,8 @@ export interface PostfixOptions {
   readonly auth: string;
   /** `message_size_limit`. */
   readonly sizeLimit: number;
+  /** More `main.cf` lines (`name = value`), appended after the suite's own. */
+  readonly settings?: readonly string[];
 }
 
 const HOSTNAME = 'postfix.example.test';
@@ -118,6 +120,7 @@ export async function startPostfix(options: PostfixOptions): Promise<Postfix> {
       'smtpd_tls_security_level = may',
       'smtpd_tls_auth_only = yes',
       'smtpd_sasl_authenticated_header = yes',
+      ...(options.settings ?? []),
       '',
     ].join('\n'),
   );

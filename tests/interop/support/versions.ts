@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { npmPeerDir, PYTHON, repoRoot } from './peers.js';
 
@@ -76,4 +77,16 @@ export function peerVersions(): PeerVersion[] {
     { peer: 'OpenSSL (certificates, TLS of the C peers)', version: dpkgVersion('openssl'), source: 'Debian' },
     { peer: 'Node.js (nodemailer, smtp-server, Haraka, ours)', version: process.version, source: 'runtime' },
   ];
+}
+
+/** One line about the machine a run happened on: the OS, the CPUs, Node. */
+export function machineSummary(): string {
+  let system = `${os.type()} ${os.release()}`;
+  try {
+    const release = readFileSync('/etc/os-release', 'utf8');
+    system = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(release)?.[1] ?? system;
+  } catch {
+    // not Linux
+  }
+  return `${system}, ${os.availableParallelism()} CPUs, Node ${process.version}`;
 }
