@@ -8,7 +8,7 @@ const summary = (placements: readonly LensPlacement[]) =>
   );
 
 describe('codeLensPlacements', () => {
-  it('puts "Run" on the first line and "Run to here" on each send group and expectation', () => {
+  it('puts "Run" on the first line and "Run to here" on each reply expectation', () => {
     const file = parseTranscript(
       [
         '# a delivery',
@@ -22,14 +22,7 @@ describe('codeLensPlacements', () => {
         '',
       ].join('\n'),
     );
-    expect(summary(codeLensPlacements(file))).toEqual([
-      '0:file',
-      '1:to-line',
-      '2:to-line',
-      '3:to-line',
-      '6:to-line',
-      '7:to-line',
-    ]);
+    expect(summary(codeLensPlacements(file))).toEqual(['0:file', '1:to-line', '3:to-line', '7:to-line']);
   });
 
   it('gives "Run to here" the line of the step it stops after', () => {
@@ -37,11 +30,10 @@ describe('codeLensPlacements', () => {
     const toLine = codeLensPlacements(file).filter((p) => p.target.kind === 'to-line');
     expect(toLine.map((p) => p.target)).toEqual([
       { kind: 'to-line', line: 0 },
-      { kind: 'to-line', line: 1 },
       { kind: 'to-line', line: 3 },
       { kind: 'to-line', line: 4 },
     ]);
-    expect(toLine[1]?.tooltip).toContain('line 2');
+    expect(toLine[1]?.tooltip).toContain('line 4');
   });
 
   it('puts "Run session" at each @connect, numbered from 1', () => {
@@ -67,7 +59,7 @@ describe('codeLensPlacements', () => {
 
   it('skips directives inside a session and files with nothing to run', () => {
     const file = parseTranscript('S: 220 *\n@sleep 10ms\nC: QUIT\nS: 221 *\n');
-    expect(codeLensPlacements(file).map((p) => p.line)).toEqual([0, 0, 2, 3]);
+    expect(codeLensPlacements(file).map((p) => p.line)).toEqual([0, 0, 3]);
     expect(codeLensPlacements(parseTranscript('# only a comment\n'))).toEqual([]);
     expect(codeLensPlacements(parseTranscript(''))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /**
  * Where the "Run" CodeLenses go and what each one runs: "Run" at the top of the file, "Run
- * session" at each `@connect`, "Run to here" on each send group and reply expectation. Pure:
+ * session" at each `@connect`, "Run to here" on each step that checks a reply. Pure:
  * the CodeLens provider turns placements into `vscode.CodeLens`es bound to the run commands.
  */
 import type { TranscriptFile } from '@smtp/transcript';
@@ -37,8 +37,10 @@ export function codeLensPlacements(file: TranscriptFile): LensPlacement[] {
         target: { kind: 'session', index: session.index },
       });
     }
+    // On each reply expectation: running "to here" means through that check. (A send group
+    // alone would stop before its reply is read.)
     for (const step of session.steps) {
-      if (step.kind === 'directive') continue;
+      if (step.kind !== 'expect') continue;
       const line = step.range.start.line;
       placements.push({
         line,

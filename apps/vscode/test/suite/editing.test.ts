@@ -109,6 +109,31 @@ suite('Editing transcripts', () => {
     assert.ok(enhanced.includes('5.1.1'), 'enhanced codes of the reply class');
   });
 
+  test('puts Run, Run session and Run to here CodeLenses where they belong', async () => {
+    const { document } = await openFile('two-sessions.smtp');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      document.uri,
+    );
+    const shown = lenses
+      .map((lens) => `${lens.range.start.line}:${lens.command?.title}:${lens.command?.command}`)
+      .sort();
+    assert.deepEqual(
+      shown,
+      [
+        '0:$(play) Run:smtpTranscript.runFile',
+        '1:$(play) Run session 1:smtpTranscript.runSession',
+        '11:Run to here:smtpTranscript.runToLine',
+        '13:Run to here:smtpTranscript.runToLine',
+        '2:Run to here:smtpTranscript.runToLine',
+        '4:Run to here:smtpTranscript.runToLine',
+        '6:Run to here:smtpTranscript.runToLine',
+        '8:$(play) Run session 2:smtpTranscript.runSession',
+        '9:Run to here:smtpTranscript.runToLine',
+      ].sort(),
+    );
+  });
+
   test('offers the full-session snippet in completion', async () => {
     const editor = await scratchEditor('');
     const list = await vscode.commands.executeCommand<vscode.CompletionList>(
