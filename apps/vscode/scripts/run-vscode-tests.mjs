@@ -4,9 +4,12 @@
 // playwright-core) loads it with a test payload, and the workbench calls
 // window.codeAutomationExit(code) when the test host exits.
 //
-// usage: node scripts/run-vscode-tests.mjs [--screenshot FILE.png] [--timeout SECONDS] [--keep]
+// usage: node scripts/run-vscode-tests.mjs [--screenshot FILE.png] [--vsix] [--timeout SECONDS] [--keep]
 //   --screenshot  afterwards, open a normal window and check the UI (Quick Open, language in the
-//                 status bar, grammar colours, command palette), then save a screenshot
+//                 status bar, grammar colours, command palette, a transcript run from the palette
+//                 with its inline results), then save a screenshot of that run
+//   --vsix        then package the extension with vsce, install the .vsix into code-server (no
+//                 development path: the installed copy only) and run a transcript with it
 //   --timeout     give up on the suite after this many seconds (default 180)
 //   --keep        keep the temporary profile, logs and results for inspection
 // env: CODE_SERVER_ENTRY, CHROMIUM_PATH override the defaults; SMTP_TEST_FORCE_FAIL=1 (and any
@@ -35,16 +38,17 @@ const log = (...parts) =>
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function parseArguments(args) {
-  const parsed = { screenshot: undefined, timeoutSeconds: 180, keep: false };
+  const parsed = { screenshot: undefined, vsix: false, timeoutSeconds: 180, keep: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--keep') parsed.keep = true;
+    else if (arg === '--vsix') parsed.vsix = true;
     else if (arg === '--screenshot' && args[i + 1]) parsed.screenshot = path.resolve(args[++i]);
     else if (arg === '--timeout' && Number(args[i + 1]) > 0) parsed.timeoutSeconds = Number(args[++i]);
     else {
       console.error(`run-vscode-tests: unknown or incomplete argument "${arg}"`);
       console.error(
-        'usage: node scripts/run-vscode-tests.mjs [--screenshot FILE.png] [--timeout SECONDS] [--keep]',
+        'usage: node scripts/run-vscode-tests.mjs [--screenshot FILE.png] [--vsix] [--timeout SECONDS] [--keep]',
       );
       console.log('0 passed, 1 failed');
       process.exit(2);
@@ -72,6 +76,8 @@ const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smtp-vscode-test-'));
 let codeServer;
 /** @type {import('playwright-core').Browser | undefined} */
 let browser;
+/** How code-server was started, for `--install-extension` with the same folders. */
+let codeServerSetup;
 let cleanedUp = false;
 
 async function cleanUp() {
@@ -147,6 +153,7 @@ async function startCodeServer() {
   fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 
   const resultsFile = path.join(profileDir, 'results.json');
+  const extensionsDir = dir('extensions');
   const env = {
     ...process.env,
     XDG_DATA_HOME: dir('xdg-data'),
@@ -171,7 +178,7 @@ async function startCodeServer() {
     '--user-data-dir',
     userData,
     '--extensions-dir',
-    dir('extensions'),
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -186,6 +193,7 @@ async function startCodeServer() {
   log(`code-server pid ${codeServer.pid} on 127.0.0.1:${port}`);
   await waitUntilHealthy(`http://127.0.0.1:${port}/healthz`, 60_000);
   log('code-server is ready');
+  codeServerSetup = { args, env, config, userData, extensionsDir };
   return { port, resultsFile, logFile, userData };
 }
 
@@ -224,17 +232,25 @@ async function launchBrowser() {
   });
 }
 
-/** The workbench URL; with `withTests`, the window becomes the test extension host. */
-function workbenchUrl(port, withTests) {
+/**
+ * The workbench URL; with `withTests`, the window becomes the test extension host. With
+ * `installed`, no development extension is loaded: the window uses the installed extensions.
+ */
+function workbenchUrl(port, withTests, { installed = false } = {}) {
   const authority = `127.0.0.1:${port}`;
   const remote = (file) => `vscode-remote://${authority}${file}`;
-  const payload = [
-    ['extensionDevelopmentPath', remote(EXTENSION_DIR)],
-    ['skipWelcome', 'true'],
-    ['skipReleaseNotes', 'true'],
-    // Installed extensions off; built-ins and the development extension stay on.
-    ['disableExtensions', 'true'],
-  ];
+  const payload = installed
+    ? [
+        ['skipWelcome', 'true'],
+        ['skipReleaseNotes', 'true'],
+      ]
+    : [
+        ['extensionDevelopmentPath', remote(EXTENSION_DIR)],
+        ['skipWelcome', 'true'],
+        ['skipReleaseNotes', 'true'],
+        // Installed extensions off; built-ins and the development extension stay on.
+        ['disableExtensions', 'true'],
+      ];
   if (withTests) payload.push(['extensionTestsPath', remote(TESTS_ENTRY)]);
   const query = new URLSearchParams({ folder: WORKSPACE_DIR, payload: JSON.stringify(payload) });
   return `http://${authority}/?${query}`;
@@ -269,9 +285,8 @@ async function runSuite(port, resultsFile) {
   return { code, results, consoleLines };
 }
 
-// ------------------------------------------------------------------------------- UI checks
-async function checkUi(port, screenshotFile) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+/** Named checks on a page, each counted as passed or failed, and the page helpers they use. */
+function uiChecks(page) {
   const checks = [];
   const check = async (name, body) => {
     try {
@@ -288,9 +303,49 @@ async function checkUi(port, screenshotFile) {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(text);
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    // Wait for the row that was asked for: Quick Open first lists recent files, then the matches.
+    const row = page
+      .locator('.quick-input-list .monaco-list-row', { hasText: text.replace(/^>/, '') })
+      .first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
   };
+  const openFile = async (name, lineText) => {
+    await palette(name);
+    await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('.monaco-editor .view-lines', { hasText: lineText })
+      .first()
+      .waitFor({ timeout: 15_000 });
+  };
+  /**
+   * The texts drawn after lines by decorations (VS Code puts them in CSS `::after` content of
+   * spans inside the lines), polled until one satisfies `accept` or 30 s pass.
+   */
+  const inlineTexts = async (accept) => {
+    let texts = [];
+    for (let attempt = 0; attempt < 150; attempt++) {
+      texts = await page.evaluate(() => {
+        const found = [];
+        for (const span of document.querySelectorAll('.monaco-editor .view-lines span')) {
+          const content = getComputedStyle(span, '::after').content;
+          if (content && content !== 'none' && content !== 'normal')
+            found.push(content.replace(/^"|"$/g, ''));
+        }
+        return found;
+      });
+      if (accept(texts)) return texts;
+      await sleep(200);
+    }
+    throw new Error(`no inline result as expected; drawn: ${JSON.stringify(texts).slice(0, 300)}`);
+  };
+  return { checks, check, palette, openFile, inlineTexts };
+}
+
+// ------------------------------------------------------------------------------- UI checks
+async function checkUi(port, screenshotFile) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const { checks, check, palette, openFile, inlineTexts } = uiChecks(page);
   /** The CSS class of the first token whose text satisfies `accept`, on the line containing `lineText`. */
   const tokenClass = async (lineText, accept) => {
     const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
@@ -338,10 +393,110 @@ async function checkUi(port, screenshotFile) {
     await palette('>SMTP Transcript: Show Output');
     await page.locator('.part.panel', { hasText: 'activated' }).first().waitFor({ timeout: 15_000 });
   });
-  await sleep(300);
+  await check('the command palette runs a transcript, and its results show inline', async () => {
+    await openFile('failing.smtp', 'dave@example.test');
+    await palette('>SMTP Transcript: Run File');
+    // Passing steps show the reply that came; the failing one shows what came instead.
+    await inlineTexts(
+      (texts) => texts.some((t) => t.startsWith('✓ 220 ')) && texts.some((t) => t.startsWith('✗ 452 ')),
+    );
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 15_000 });
+  });
+  await check('the Problems panel says what was expected and what came', async () => {
+    await palette('>View: Focus Problems');
+    await page
+      .locator('.markers-panel', { hasText: 'code 452 does not match 250' })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    // Back to the editor, so the screenshot shows the inline results with the problem below.
+    await page.locator('.monaco-editor .view-lines').first().click();
+  });
+  // Notifications (such as "installed extensions are disabled" in a development window) would
+  // cover the results.
+  await palette('>Notifications: Clear All Notifications').catch(() => {});
+  // Park the pointer on the empty panel area, where it opens no hover or tooltip.
+  await page.mouse.move(900, 720);
+  await sleep(500);
   fs.mkdirSync(path.dirname(screenshotFile), { recursive: true });
   await page.screenshot({ path: screenshotFile });
   log(`screenshot written to ${screenshotFile}`);
+  await page.close().catch(() => {});
+  return checks;
+}
+
+// ------------------------------------------------------------------------------- .vsix
+function runProcess(command, args, { cwd, env } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ code: 1, output: `${output}${error.message}` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/**
+ * Packages the extension with vsce, installs the .vsix into code-server's extensions folder,
+ * and runs a transcript in a window that loads only installed extensions.
+ */
+async function checkVsix(port) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const { checks, check, palette, openFile, inlineTexts } = uiChecks(page);
+  const vsix = path.join(profileDir, 'smtp-transcript.vsix');
+  await check('vsce packages the extension', async () => {
+    const vsce = path.join(EXTENSION_DIR, 'node_modules/.bin/vsce');
+    // The same options as `pnpm package`; relative links (the README's screenshot) stay relative
+    // and resolve inside the installed extension, which ships images/.
+    const packed = await runProcess(
+      vsce,
+      [
+        'package',
+        '--no-dependencies',
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+        '--out',
+        vsix,
+      ],
+      { cwd: EXTENSION_DIR },
+    );
+    if (packed.code !== 0 || !fs.existsSync(vsix)) throw new Error(`vsce failed: ${packed.output.trim()}`);
+    log(`packaged ${path.basename(vsix)} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KB)`);
+  });
+  await check('the .vsix installs into code-server', async () => {
+    const { config, userData, extensionsDir, env } = codeServerSetup;
+    const installed = await runProcess(
+      process.execPath,
+      [
+        CODE_SERVER_ENTRY,
+        '--config',
+        config,
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensionsDir,
+        '--install-extension',
+        vsix,
+      ],
+      { env },
+    );
+    if (installed.code !== 0) throw new Error(`install failed: ${installed.output.trim()}`);
+    const folder = fs
+      .readdirSync(extensionsDir)
+      .find((name) => name.startsWith('smtp-workbench.smtp-transcript-vscode'));
+    if (!folder) throw new Error(`no extension folder in ${extensionsDir}: ${installed.output.trim()}`);
+    if (!fs.existsSync(path.join(extensionsDir, folder, 'dist/smtp-cli.mjs')))
+      throw new Error('the bundled CLI is missing');
+  });
+  await check('the installed extension runs a transcript', async () => {
+    await page.goto(workbenchUrl(port, false, { installed: true }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    log('vsix: workbench loaded with the installed extension');
+    await openFile('session.smtp', 'EHLO');
+    await palette('>SMTP Transcript: Run File');
+    log('vsix: "SMTP Transcript: Run File" chosen');
+    await inlineTexts((texts) => texts.some((t) => t.startsWith('✓ 221 ')));
+  });
   await page.close().catch(() => {});
   return checks;
 }
@@ -386,6 +541,11 @@ try {
   }
   if (options.screenshot) {
     const checks = await checkUi(port, options.screenshot);
+    passed += checks.filter((c) => c.ok).length;
+    failed += checks.filter((c) => !c.ok).length;
+  }
+  if (options.vsix) {
+    const checks = await checkVsix(port);
     passed += checks.filter((c) => c.ok).length;
     failed += checks.filter((c) => !c.ok).length;
   }
