@@ -67,10 +67,16 @@ printf '{ "name": "vscode-test-code-server", "private": true }\n' > "$TARGET/pac
 cd "$TARGET"
 # Run under pnpm (pnpm test:vscode), the environment carries pnpm's npm_* settings, among them
 # npm_config_user_agent=pnpm/…, which code-server's postinstall reads to pick the package manager
-# it installs VS Code's dependencies with (it knows npm and yarn only). Drop them all so npm
-# sets its own.
+# it installs VS Code's dependencies with (it knows npm and yarn only), and
+# npm_config_globalconfig=<pnpm's rc>, which would hide npm's own global npmrc. Drop them all so
+# npm sets its own, except the ones that say how to reach the registry (a mirror, a proxy, a CA
+# bundle): those may come from the caller's environment, and npm reads their rc-file values anyway.
 for variable in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do
-  unset "$variable"
+  case "$variable" in
+    npm_config_registry | npm_config_cafile | npm_config_ca | npm_config_strict_ssl | \
+      npm_config_proxy | npm_config_https_proxy | npm_config_noproxy | npm_config_cache) ;;
+    *) unset "$variable" ;;
+  esac
 done
 # npm_config_unsafe_perm: code-server's postinstall refuses to run as root without it.
 # npm_config_yes: node-pty's postinstall calls npx, which must not stop to ask.
