@@ -1,25 +1,24 @@
 /**
  * The client cell: 5,000 messages of 1 KB to Postfix's smtp-sink, with 1 and with 10
  * connections, by @smtp/client (SmtpConnection / SmtpPool), nodemailer's pooled SMTP transport
- * (both in this process: no process start in their figures) and Postfix's smtp-source (a C load
- * generator, one process per run, ~1 ms to start). Every contender keeps its connections between
- * messages. Besides msgs/s, each contender's client CPU per message is measured (this process's
- * CPU for the Node clients, the children's CPU for smtp-source) and written to the notes.
+ * (both in this process: no process start in their figures), Postfix's smtp-source (a C load
+ * generator, one process per run, ~1 ms to start) and Python's smtplib (Debian's python3, one
+ * process per run, one thread per connection, ~40 ms to start). Every contender keeps its
+ * connections between messages. Besides msgs/s, each contender's client CPU per message is
+ * measured: this process's CPU for the Node clients, the children's CPU for the others.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import { SmtpConnection, SmtpPool } from '@smtp/client';
+import { PYTHON, SMTP_SOURCE } from '../lib/environment.mjs';
+import { childrenCpuSeconds, ownCpuSeconds } from '../lib/processes.mjs';
+import { SERVERS, unavailable } from '../lib/servers.mjs';
 
 const require = createRequire(import.meta.url);
 const nodemailer = require('nodemailer');
 
 const MESSAGES = 5000;
-const SINK = '/usr/sbin/smtp-sink';
-const SOURCE = '/usr/sbin/smtp-source';
 const ENVELOPE = { from: 'a@example.test', to: ['b@example.test'] };
-const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
 /** A 1 KB message (1024 octets): a few headers and 80-column lines. */
 function message() {
@@ -29,68 +28,26 @@ function message() {
   return Buffer.from(text);
 }
 
-function freePort() {
+/** smtplib: argv port, messages, connections; the message comes on stdin. One thread per connection. */
+const SMTPLIB = `
+import smtplib, sys, threading
+port, messages, connections = (int(a) for a in sys.argv[1:4])
+raw = sys.stdin.buffer.read()
+def deliver(count):
+    with smtplib.SMTP('127.0.0.1', port, local_hostname='bench.test') as smtp:
+        for _ in range(count):
+            smtp.sendmail('a@example.test', ['b@example.test'], raw)
+threads = [threading.Thread(target=deliver, args=(messages // connections + (1 if i < messages % connections else 0),)) for i in range(connections)]
+for t in threads: t.start()
+for t in threads: t.join()
+`;
+
+/** Runs a child to completion; resolves with MESSAGES, rejects with its stderr. */
+function runChild(command, args, input) {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+    const child = spawn(command, args, {
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
     });
-  });
-}
-
-async function waitForPort(port, child) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`smtp-sink exited (${child.exitCode}) before listening`);
-    const ok = await new Promise((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`smtp-sink did not listen on ${port}`);
-}
-
-/** CPU seconds of this process's waited-for children so far (fields cutime + cstime of /proc/self/stat). */
-function childrenCpuSeconds() {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
-}
-
-/** This process's CPU seconds so far. */
-function ownCpuSeconds() {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-}
-
-function runSource(port, sessions) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      SOURCE,
-      [
-        '-s',
-        String(sessions),
-        '-m',
-        String(MESSAGES),
-        '-l',
-        '1024',
-        '-d',
-        '-f',
-        ENVELOPE.from,
-        '-t',
-        ENVELOPE.to[0],
-        `127.0.0.1:${port}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
     let errors = '';
     child.stderr.on('data', (chunk) => {
       errors += chunk;
@@ -98,23 +55,20 @@ function runSource(port, sessions) {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(MESSAGES);
-      else reject(new Error(`smtp-source exited ${code}: ${errors.slice(0, 300)}`));
+      else reject(new Error(`${command} exited ${code}: ${errors.trim().slice(0, 300)}`));
     });
+    if (input !== undefined) child.stdin.end(input);
   });
 }
 
-/** Wraps a contender's run so its CPU per message is recorded. */
-function metered(key, cpu, stats, run) {
-  return async () => {
-    const before = cpu();
-    const count = await run();
-    const seconds = cpu() - before;
-    const entry = stats.get(key) ?? { seconds: 0, messages: 0 };
-    entry.seconds += seconds;
-    entry.messages += count;
-    stats.set(key, entry);
-    return count;
-  };
+function runSource(port, sessions) {
+  const args = ['-s', String(sessions), '-m', String(MESSAGES), '-l', '1024', '-d'];
+  args.push('-f', ENVELOPE.from, '-t', ENVELOPE.to[0], `127.0.0.1:${port}`);
+  return runChild(SMTP_SOURCE, args);
+}
+
+function runSmtplib(port, connections, raw) {
+  return runChild(PYTHON, ['-c', SMTPLIB, String(port), String(MESSAGES), String(connections)], raw);
 }
 
 export default {
@@ -123,32 +77,11 @@ export default {
   rounds: 3,
   secondsPerMeasure: 0.1,
   capSeconds: 150,
-  async prepare() {
-    for (const [file, pkg] of [
-      [SINK, 'postfix'],
-      [SOURCE, 'postfix'],
-    ]) {
-      try {
-        readFileSync(file);
-      } catch {
-        throw new Error(`${file} is missing: install ${pkg} (bash scripts/install-peers.sh)`);
-      }
-    }
-    const port = await freePort();
-    const sink = spawn(SINK, ['-u', 'nobody', '-m', '1000', `127.0.0.1:${port}`, '1024'], {
-      detached: true,
-      stdio: 'ignore',
-    });
-    sink.unref();
-    process.on('exit', () => {
-      try {
-        process.kill(-sink.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    });
-    await waitForPort(port, sink);
-
+  async prepare({ peers }) {
+    const reason = unavailable('smtp-sink', peers);
+    if (reason !== undefined) throw new Error(`the client cell needs smtp-sink: ${reason}`);
+    const sink = await SERVERS['smtp-sink'].start(peers);
+    const port = sink.port;
     const raw = message();
     const connection = await SmtpConnection.connect({
       host: '127.0.0.1',
@@ -187,104 +120,107 @@ export default {
       const info = await mailer.sendMail({ envelope: ENVELOPE, raw });
       if (info.accepted.length !== 1) throw new Error('nodemailer: message not accepted');
     }
-    await runSource(port, 1);
+    const skipped = [];
+    const python = !peers.python?.ok ? (peers.python?.reason ?? 'python3 missing') : undefined;
+    if (python !== undefined) skipped.push({ label: "Python's smtplib", reason: python });
 
-    const stats = new Map();
-    const notes = [
-      `smtp-sink (Postfix) on loopback; ${MESSAGES} messages of ${raw.length} octets per run; connections kept between messages.`,
-      '@smtp/client: EHLO, PIPELINING (MAIL+RCPT+DATA in one write, the body and dot in a second; nothing pipelined after the dot), 2 round trips per message.',
-      'smtp-source: HELO, no pipelining, -d (connection kept), one process per run.',
-    ];
+    const sendAll = (send) => async () => {
+      const sends = [];
+      for (let i = 0; i < MESSAGES; i++) sends.push(send());
+      await Promise.all(sends);
+      return MESSAGES;
+    };
     const contenders = [
       {
         key: 'client-1',
         label: '@smtp/client SmtpConnection, 1 connection',
-        run: metered('client-1', ownCpuSeconds, stats, async () => {
+        cpu: ownCpuSeconds,
+        run: async () => {
           for (let i = 0; i < MESSAGES; i++) await connection.send(ENVELOPE, raw);
           return MESSAGES;
-        }),
+        },
       },
       {
         key: 'nodemailer-1',
-        label: 'nodemailer 10 pool, 1 connection',
-        run: metered('nodemailer-1', ownCpuSeconds, stats, async () => {
-          const sends = [];
-          for (let i = 0; i < MESSAGES; i++) sends.push(mailer1.sendMail({ envelope: ENVELOPE, raw }));
-          await Promise.all(sends);
-          return MESSAGES;
-        }),
+        label: 'nodemailer (pool), 1 connection',
+        cpu: ownCpuSeconds,
+        run: sendAll(() => mailer1.sendMail({ envelope: ENVELOPE, raw })),
       },
       {
         key: 'source-1',
         label: 'smtp-source -s 1 -d (C)',
-        run: metered('source-1', childrenCpuSeconds, stats, () => runSource(port, 1)),
+        cpu: childrenCpuSeconds,
+        run: () => runSource(port, 1),
       },
+      ...(python === undefined
+        ? [
+            {
+              key: 'smtplib-1',
+              label: 'Python smtplib, 1 connection',
+              cpu: childrenCpuSeconds,
+              run: () => runSmtplib(port, 1, raw),
+            },
+          ]
+        : []),
       {
         key: 'client-10',
         label: '@smtp/client SmtpPool, 10 connections',
-        run: metered('client-10', ownCpuSeconds, stats, async () => {
-          const sends = [];
-          for (let i = 0; i < MESSAGES; i++) sends.push(pool.send(ENVELOPE, raw));
-          await Promise.all(sends);
-          return MESSAGES;
-        }),
+        cpu: ownCpuSeconds,
+        run: sendAll(() => pool.send(ENVELOPE, raw)),
       },
       {
         key: 'nodemailer-10',
-        label: 'nodemailer 10 pool, 10 connections',
-        run: metered('nodemailer-10', ownCpuSeconds, stats, async () => {
-          const sends = [];
-          for (let i = 0; i < MESSAGES; i++) sends.push(mailer10.sendMail({ envelope: ENVELOPE, raw }));
-          await Promise.all(sends);
-          return MESSAGES;
-        }),
+        label: 'nodemailer (pool), 10 connections',
+        cpu: ownCpuSeconds,
+        run: sendAll(() => mailer10.sendMail({ envelope: ENVELOPE, raw })),
       },
       {
         key: 'source-10',
         label: 'smtp-source -s 10 -d (C)',
-        run: metered('source-10', childrenCpuSeconds, stats, () => runSource(port, 10)),
+        cpu: childrenCpuSeconds,
+        run: () => runSource(port, 10),
       },
+      ...(python === undefined
+        ? [
+            {
+              key: 'smtplib-10',
+              label: 'Python smtplib, 10 connections (threads)',
+              cpu: childrenCpuSeconds,
+              run: () => runSmtplib(port, 10, raw),
+            },
+          ]
+        : []),
     ];
-    // The notes are filled in as the runs go, so the report shows the CPU of every run measured.
-    const cpuNote = notes.length;
-    notes.push('client CPU µs per message: (measuring)');
-    const update = () => {
-      const parts = contenders.map((c) => {
-        const entry = stats.get(c.key);
-        return entry === undefined
-          ? `${c.key} -`
-          : `${c.key} ${Math.round((entry.seconds / entry.messages) * 1e6)}`;
-      });
-      notes[cpuNote] = `client CPU µs per message (all runs, warm-up included): ${parts.join(', ')}`;
-    };
-    for (const contender of contenders) {
-      const run = contender.run;
-      contender.run = async () => {
-        const count = await run();
-        update();
-        return count;
-      };
+    const ratios = [
+      { name: 'client-1k/nodemailer', numerator: 'client-1', denominator: 'nodemailer-1', target: 3 },
+      { name: 'client-1k/smtp-source', numerator: 'client-1', denominator: 'source-1', target: 0.7 },
+      { name: 'client-1k-x10/nodemailer', numerator: 'client-10', denominator: 'nodemailer-10' },
+      { name: 'client-1k-x10/smtp-source', numerator: 'client-10', denominator: 'source-10' },
+      { name: 'client-1k/nodemailer-cpu', numerator: 'client-1', denominator: 'nodemailer-1', basis: 'cpu' },
+    ];
+    if (python === undefined) {
+      ratios.push(
+        { name: 'client-1k/smtplib', numerator: 'client-1', denominator: 'smtplib-1' },
+        { name: 'client-1k-x10/smtplib', numerator: 'client-10', denominator: 'smtplib-10' },
+      );
     }
     return {
       title: `${MESSAGES} messages of 1 KB to smtp-sink, 1 and 10 connections`,
       contenders,
-      ratios: [
-        { name: 'client-1k/nodemailer', numerator: 'client-1', denominator: 'nodemailer-1', target: 3 },
-        { name: 'client-1k/smtp-source', numerator: 'client-1', denominator: 'source-1', target: 0.7 },
-        { name: 'client-1k-x10/nodemailer', numerator: 'client-10', denominator: 'nodemailer-10', target: 3 },
-        { name: 'client-1k-x10/smtp-source', numerator: 'client-10', denominator: 'source-10', target: 0.7 },
+      ratios,
+      skipped,
+      notes: [
+        `smtp-sink (Postfix) on loopback; ${MESSAGES} messages of ${raw.length} octets per run; connections kept between messages.`,
+        '@smtp/client: EHLO, PIPELINING (MAIL+RCPT+DATA in one write, the body and dot in a second; nothing pipelined after the dot), 2 round trips per message.',
+        'nodemailer: pooled SMTP transport, all 5,000 sendMail calls queued at once. smtp-source: HELO, no pipelining, -d. smtplib: sendmail() per message (EHLO once, no pipelining), a new Python process per run.',
+        'CPU µs per message: this process for the Node clients (the clients run here), the waited-for child for smtp-source and smtplib (process start included).',
       ],
-      notes,
       async dispose() {
         await connection.quit();
         await pool.close();
         mailer1.close();
         mailer10.close();
-        try {
-          process.kill(-sink.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
+        await sink.stop();
       },
     };
   },

@@ -2,34 +2,39 @@
  * Side-by-side measurement (notes/peers.md): the machine's speed drifts between runs, so the
  * contenders of a cell run in the same process, in rotating order, after a warm-up; each
  * measurement repeats a contender until it lasts about `secondsPerMeasure`, and a cell reports
- * medians over its rounds.
+ * medians over its rounds. Where a contender can say how much CPU the measured thing has used
+ * (`cpu()`, cumulative seconds), each round also gives its CPU per unit: steadier than the rate
+ * on a shared machine, and not capped by a load generator sharing the cores.
  */
 
-/** Runs `contender.run` `times` times; returns units per second. */
-async function rate(contender, times) {
+/**
+ * One measurement: `reset()` first (untimed), then `run()` `times` times. Returns units per
+ * second and, with `cpu`, CPU seconds per unit.
+ */
+async function measure(contender, times) {
+  await contender.reset?.();
+  const cpuBefore = contender.cpu?.();
   let units = 0;
   const started = performance.now();
   for (let i = 0; i < times; i++) units += await contender.run();
-  return units / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuBefore === undefined ? undefined : (contender.cpu() - cpuBefore) / units;
+  return { rate: units / seconds, cpu };
 }
 
 /**
  * @param {object} cell
- * @param {{ key: string, run: () => number | Promise<number> }[]} cell.contenders
+ * @param {{ key: string, run: () => number | Promise<number>, cpu?: () => number, reset?: () => unknown }[]} cell.contenders
  * @param {number} [cell.rounds] rounds after the warm-up (default 5)
  * @param {number} [cell.secondsPerMeasure] target length of one measurement (default 0.3)
  * @param {number} [cell.capSeconds] stop starting rounds after this long (default 30)
- * @returns {Promise<Map<string, number>[]>} units per second of each contender, one map per round
+ * @returns {Promise<Map<string, { rate: number, cpu: number | undefined }>[]>} one map per round
  */
-export async function measureSideBySide({
-  contenders,
-  rounds = 5,
-  secondsPerMeasure = 0.3,
-  capSeconds = 30,
-}) {
+export async function measureRounds({ contenders, rounds = 5, secondsPerMeasure = 0.3, capSeconds = 30 }) {
   const started = performance.now();
   const repeats = new Map();
   for (const contender of contenders) {
+    await contender.reset?.();
     await contender.run(); // the first run compiles and warms caches; the second sizes the measurements
     const t0 = performance.now();
     await contender.run();
@@ -40,12 +45,18 @@ export async function measureSideBySide({
   for (let round = 0; round < rounds; round++) {
     if (round > 0 && (performance.now() - started) / 1000 > capSeconds) break;
     const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]);
-    const rates = new Map();
+    const figures = new Map();
     for (const contender of order)
-      rates.set(contender.key, await rate(contender, repeats.get(contender.key)));
-    results.push(rates);
+      figures.set(contender.key, await measure(contender, repeats.get(contender.key)));
+    results.push(figures);
   }
   return results;
+}
+
+/** {@link measureRounds} giving only the rates: one `Map<key, units per second>` per round. */
+export async function measureSideBySide(cell) {
+  const rounds = await measureRounds(cell);
+  return rounds.map((round) => new Map([...round].map(([key, figures]) => [key, figures.rate])));
 }
 
 /** The median of a non-empty list of numbers. */
