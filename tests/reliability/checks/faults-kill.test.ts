@@ -98,9 +98,12 @@ describe('kill -9 during Maildir writes, then a restart', () => {
     const box = await readMaildir(maildir);
     expect(box.tmp).toEqual([]);
     expect(box.cur).toEqual([]);
-    const stored = new Map(box.messages.map((message) => [/^X-Id: (\S+)\r\n/.exec(message.body)?.[1], message.file]));
+    const stored = new Map(
+      box.messages.map((message) => [/^X-Id: (\S+)\r\n/.exec(message.body)?.[1], message.file]),
+    );
     expect(stored.size, 'each message stored once').toBe(box.messages.length);
-    for (const id of acknowledged) expect(stored.get(id) === planned.get(id), `acknowledged ${id}`).toBe(true);
+    for (const id of acknowledged)
+      expect(stored.get(id) === planned.get(id), `acknowledged ${id}`).toBe(true);
     for (const [id, file] of stored) {
       expect(id !== undefined && planned.has(id), `a file that is no message sent: ${id}`).toBe(true);
       // Complete and byte-exact, acknowledged or not.

@@ -18,9 +18,13 @@ export interface CliServer {
 
 /** Starts `smtp serve --port 0` with these further arguments; resolves once it listens. */
 export async function startCliServer(args: readonly string[]): Promise<CliServer> {
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [bin, 'serve', '--host', '127.0.0.1', '--port', '0', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const pid = child.pid;
   if (pid === undefined) throw new Error('smtp serve did not start');
   let stdout = '';
