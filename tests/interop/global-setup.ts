@@ -45,7 +45,11 @@ export default function setup(project: TestProject): () => void {
       versions: peerVersions(),
       machine: machineSummary(),
       seconds: Math.round((Date.now() - started) / 1000),
-      appendix: [POSTFIX_SETUP_NOTE],
+      appendix: [
+        POSTFIX_SETUP_NOTE,
+        '**How the servers follow the RFCs.** The same run plays the conformance pack against aiosmtpd, ' +
+          'smtp-server, Haraka, Postfix smtpd and `smtp serve`: [conformance.md](conformance.md).',
+      ],
     });
     writeFileSync(path.join(repoRoot, 'docs', 'interop.md'), doc);
     console.log(`interop matrix: ${records.length} cells written to docs/interop.md`);

@@ -3,7 +3,10 @@
  * each server was set up, then one table per pack file (checks down, servers across) whose cells
  * quote what a server replied where it did not do what the check expects.
  */
-import type { CaseOutcome, FileOutcome, Observation } from './conformance-outcomes.js';
+
+import { prose, quotes } from './conformance-cells.js';
+import { lineEndingsAtAGlance } from './conformance-glance.js';
+import type { CaseOutcome, FileOutcome } from './conformance-outcomes.js';
 import type { PackFile } from './conformance-pack.js';
 
 /** One server's column. */
@@ -25,54 +28,6 @@ export interface ConformanceFacts {
   readonly seconds: number;
   /** The `smtp run` options every run used, e.g. `--timeout 3s`. */
   readonly runOptions: string;
-}
-
-/** The longest quote a cell shows of one reply or event. */
-const QUOTE_LIMIT = 320;
-/** The most observations a cell quotes. */
-const QUOTES_PER_CELL = 3;
-
-/** Control characters made visible (U+2400 block), so a stray CR or NUL shows in the quote. */
-function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)));
-}
-
-function shorten(text: string): string {
-  return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 1)}…` : text;
-}
-
-/** URLs in replies (a peer's help pages) are left out: the documents name no outside hosts. */
-function withoutUrls(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '[URL left out]');
-}
-
-/** A code span for a table cell, whatever backticks or pipes the text holds. */
-function code(text: string): string {
-  const body = visible(text).replace(/\|/g, '\\|');
-  return body.includes('`') ? `\`\` ${body} \`\`` : `\`${body}\``;
-}
-
-/** Prose for a table cell: code spans kept, everything Markdown or HTML would take escaped. */
-function prose(text: string): string {
-  return visible(text)
-    .split('`')
-    .map((part, index) => (index % 2 === 1 ? code(part) : part.replace(/[\\*_<>[\]|]/g, (c) => `\\${c}`)))
-    .join('');
-}
-
-function quote(observation: Observation): string {
-  const text = shorten(withoutUrls(observation.text));
-  if (observation.kind === 'event') return prose(text);
-  return observation.answers === undefined ? code(text) : `${prose(observation.answers)} → ${code(text)}`;
-}
-
-function quotes(observed: readonly Observation[]): string {
-  const unique = [
-    ...new Map(observed.map((o) => [`${o.kind}\u0000${o.answers}\u0000${o.text}`, o])).values(),
-  ];
-  const shown = unique.slice(0, QUOTES_PER_CELL).map(quote).join('; ');
-  const more = unique.length - QUOTES_PER_CELL;
-  return more > 0 ? `${shown}; (+${more} more)` : shown;
 }
 
 const AFTER = ' †';
@@ -173,9 +128,9 @@ export function renderConformanceDoc(
       'code of a refusal) another server may differ without being wrong — the check’s own text says which ' +
       'rule it rests on. Every quote below is a reply (or event) observed in this run.',
     '',
-    'Legend: **follows** — every step of the check passed; **same code** — the reply code was the one ' +
-      'expected, only the enhanced status code or the text differ (quoted); **differs** — another reply, no ' +
-      'reply, a close or no close (quoted); **not reached** — the session ended before the check; ' +
+    'Legend: **follows** — every step of the check passed; **same code** — a one-line reply had the code ' +
+      'expected, only the enhanced status code or the text differ (quoted); **differs** — another reply code, ' +
+      'a multi-line reply (EHLO) without the line expected, no reply, a close or no close (quoted); **not reached** — the session ended before the check; ' +
       '**n/a** — the server cannot be set up for what the file checks (the reason is given; when the file ' +
       'still ran, what the server did is added); **†** — a check earlier in the same session already failed, ' +
       'so this difference may follow from that one. URLs in replies are replaced by `[URL left out]`.',
@@ -191,7 +146,8 @@ export function renderConformanceDoc(
       `| ${prose(column.name)} | ${prose(column.version)} | ${t.follows} | ${t['same-code']} | ${t.differs} | ${t['not-reached']} | ${t['n/a']} |`,
     );
   }
-  lines.push('', '## How each server was set up', '', '| server | setup |', '| --- | --- |');
+  lines.push('', ...lineEndingsAtAGlance(pack, columns));
+  lines.push('## How each server was set up', '', '| server | setup |', '| --- | --- |');
   for (const column of columns) lines.push(`| ${prose(column.name)} | ${prose(column.setup)} |`);
   lines.push('');
   for (const file of pack) lines.push(...fileSection(file, columns));

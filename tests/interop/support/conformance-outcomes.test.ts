@@ -135,7 +135,9 @@ describe('outcomes', () => {
     );
     expect(outcomes.cases.get(8)).toEqual({
       state: 'same-code',
-      observed: [{ kind: 'reply', text: '250 OK', answers: '`NOOP`' }],
+      observed: [
+        { kind: 'reply', failure: 'mismatch', text: '250 OK', answers: '`NOOP`', expected: '250 2.0.0 *' },
+      ],
       afterEarlierDifference: false,
     });
     const bareLf = outcomes.cases.get(13);
@@ -146,6 +148,18 @@ describe('outcomes', () => {
     ]);
     // The only earlier failure had the right code: nothing to discount.
     expect(bareLf?.afterEarlierDifference).toBe(false);
+  });
+
+  it('counts an EHLO reply without the line expected as a difference, though its code is 250', () => {
+    const ehlo: Failure = {
+      ...mismatch(11, '250-*', '250-peer.example.test', 'NOOP'),
+      expected: 'S: 250-*\nS: 250-PIPELINING\nS: 250 *',
+      actual: 'S: 250-peer.example.test\nS: 250 HELP',
+      reply: { code: 250, lines: ['peer.example.test', 'HELP'] },
+    };
+    const outcomes = fileOutcomes(PACK, file([session([step(11, 'failed')], [ehlo])]));
+    expect(outcomes.cases.get(8)?.state).toBe('differs');
+    expect(outcomes.cases.get(8)?.observed[0]?.text).toBe('250-peer.example.test / 250 HELP');
   });
 
   it('marks a case that fails after a real difference earlier in its session', () => {
@@ -163,7 +177,7 @@ describe('outcomes', () => {
       event(6, 'closed', 'waiting for the reply to `EHLO` (line 5): the server closed the connection'),
     ];
     const outcomes = fileOutcomes(PACK, file([session([step(4), step(6, 'failed')], failures)]));
-    expect(outcomes.preamble).toEqual([{ kind: 'event', text: failures[0]?.message }]);
+    expect(outcomes.preamble).toEqual([{ kind: 'event', failure: 'closed', text: failures[0]?.message }]);
     expect(outcomes.cases.get(8)?.state).toBe('not-reached');
   });
 

@@ -13,9 +13,13 @@ export type CaseState = 'follows' | 'same-code' | 'differs' | 'not-reached';
 export interface Observation {
   /** `reply`: the reply as received (its lines joined by ` / `); `event`: what happened, in words. */
   readonly kind: 'reply' | 'event';
+  /** The runner's failure kind (`mismatch`, `not-closed`, `closed`, `timeout`…). */
+  readonly failure: FailureKind;
   readonly text: string;
   /** For a reply: what it answered, as the runner names it (e.g. `` `STARTTLS` ``, `the greeting`). */
   readonly answers?: string;
+  /** For a mismatch: the `S:` lines the pack expected, without `S: `. */
+  readonly expected?: string;
 }
 
 /** A server's outcome on one case, with what it did when that differs. */
@@ -59,10 +63,14 @@ function codeMatches(pattern: string, code: number): boolean {
   return pattern.length === 3 && [...pattern].every((c, i) => c.toLowerCase() === 'x' || c === text[i]);
 }
 
-/** A failure whose reply has the expected code: only the enhanced code or the text differ. */
+/**
+ * A failure whose one-line reply has the expected code: only the enhanced code or the text differ.
+ * A multi-line reply (EHLO) that does not match differs in what it lists, whatever its code.
+ */
 function sameCode(failure: Failure): boolean {
   if (failure.kind !== 'mismatch' || failure.reply === undefined || failure.expected === undefined)
     return false;
+  if (failure.expected.includes('\n') || failure.reply.lines.length > 1) return false;
   const expected = /^S: (\S{3})/.exec(failure.expected)?.[1];
   return expected !== undefined && codeMatches(expected, failure.reply.code);
 }
@@ -74,10 +82,21 @@ export function observed(failure: Failure): Observation {
       .split('\n')
       .map((line) => line.replace(/^S: /, ''))
       .join(' / ');
-    const answers = failure.answers?.replace(/^the reply to /, '').replace(/ \(line \d+\)$/, '');
-    return answers === undefined ? { kind: 'reply', text } : { kind: 'reply', text, answers };
+    // `@closed` met a reply: it answers whatever the server read last, where a close was expected.
+    const answers =
+      failure.kind === 'not-closed'
+        ? 'instead of closing'
+        : failure.answers?.replace(/^the reply to /, '').replace(/ \(line \d+\)$/, '');
+    const expected = failure.expected?.replace(/^S: /gm, '');
+    return {
+      kind: 'reply',
+      failure: failure.kind,
+      text,
+      ...(answers === undefined ? {} : { answers }),
+      ...(expected === undefined ? {} : { expected }),
+    };
   }
-  return { kind: 'event', text: failure.message };
+  return { kind: 'event', failure: failure.kind, text: failure.message };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
