@@ -35,7 +35,8 @@ export async function measureRounds({ contenders, rounds = 5, secondsPerMeasure 
   const repeats = new Map();
   for (const contender of contenders) {
     await contender.reset?.();
-    await contender.run(); // the first run compiles and warms caches; the second sizes the measurements
+    // One untimed-for-the-figures run warms caches and compiles; its duration (an overestimate,
+    // being cold) sizes the measurements: a longer measurement costs time, not accuracy.
     const t0 = performance.now();
     await contender.run();
     const seconds = (performance.now() - t0) / 1000;

@@ -70,6 +70,64 @@ const server = new SMTPServer({
 server.listen(0, '127.0.0.1', () => console.log(server.server.address().port));
 `;
 
+/**
+ * The floor of any SMTP server on Node: net sockets answering with fixed replies, no parsing
+ * beyond finding line ends and the end of the data (a 5-octet tail carried across reads), no
+ * store. What it costs per message is Node's and the kernel's share, the SMTP work left out.
+ */
+const NODE_FLOOR = `
+import net from 'node:net';
+const OK = Buffer.from('250 2.0.0 Ok\\r\\n');
+const GO = Buffer.from('354 End data with <CR><LF>.<CR><LF>\\r\\n');
+const BYE = Buffer.from('221 2.0.0 Bye\\r\\n');
+const END = Buffer.from('\\r\\n.\\r\\n');
+const server = net.createServer((socket) => {
+  let data = false;
+  let tail = Buffer.alloc(0);
+  let line = '';
+  socket.write('220 floor.test ESMTP\\r\\n');
+  socket.on('data', (chunk) => {
+    const out = [];
+    let at = 0;
+    while (at < chunk.length) {
+      if (data) {
+        const joined = tail.length > 0 ? Buffer.concat([tail, chunk.subarray(at)]) : chunk.subarray(at);
+        const end = joined.indexOf(END);
+        if (end === -1) {
+          tail = Buffer.from(joined.subarray(Math.max(0, joined.length - 4)));
+          break;
+        }
+        at += end + END.length - tail.length;
+        tail = Buffer.alloc(0);
+        data = false;
+        out.push(OK);
+        continue;
+      }
+      const eol = chunk.indexOf(10, at);
+      if (eol === -1) {
+        line += chunk.toString('latin1', at);
+        break;
+      }
+      const verb = (line + chunk.toString('latin1', at, Math.min(eol, at + 4))).slice(0, 4).toUpperCase();
+      line = '';
+      at = eol + 1;
+      if (verb === 'DATA') {
+        data = true;
+        tail = Buffer.from('\\r\\n');
+        out.push(GO);
+      } else if (verb === 'QUIT') {
+        out.push(BYE);
+        socket.end(Buffer.concat(out));
+        return;
+      } else out.push(OK);
+    }
+    if (out.length > 0) socket.write(out.length === 1 ? out[0] : Buffer.concat(out));
+  });
+  socket.on('error', () => {});
+});
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
+
 /** aiosmtpd's own command line, with uvloop installed first as the event loop policy. */
 const AIOSMTPD_UVLOOP = `
 import sys, runpy, uvloop
@@ -150,6 +208,14 @@ export const SERVERS = {
       // goes to 1,000); the last number is the listen backlog.
       const args = ['-u', 'nobody', '-m', '2000', `127.0.0.1:${port}`, '2048'];
       const { child } = await startCommand('smtp-sink', SMTP_SINK, args, port);
+      return running(child, port);
+    },
+  },
+  'node-floor': {
+    label: 'Node floor (net, fixed replies, no SMTP)',
+    needs: [],
+    async start() {
+      const { child, port } = await startNode('Node floor', NODE_FLOOR, []);
       return running(child, port);
     },
   },
