@@ -29,8 +29,8 @@ export interface Settings {
 
 const CI: Settings = {
   name: 'ci',
-  sessionFuzzCases: 12_000,
-  codecFuzzCases: 4_000,
+  sessionFuzzCases: 8_000,
+  codecFuzzCases: 2_500,
   transcriptFuzzCases: 3_000,
   cutRuns: 2_000,
   storeFaultMessages: 300,
