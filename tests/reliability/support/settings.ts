@@ -31,7 +31,7 @@ const CI: Settings = {
   name: 'ci',
   sessionFuzzCases: 8_000,
   codecFuzzCases: 2_500,
-  transcriptFuzzCases: 3_000,
+  transcriptFuzzCases: 2_000,
   cutRuns: 2_000,
   storeFaultMessages: 300,
   killRounds: 3,
