@@ -3,9 +3,10 @@
  * through as a transcript that replays against that server.
  */
 import { EventEmitter } from 'node:events';
-import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import { ListenError, selfSignedCertificate } from '@smtp/server';
+import { selfSignedCertificate } from '@smtp/server';
+import { listenTcp } from '../tcp-listener.js';
 import { SecretNames } from './auth-template.js';
 import { ProxiedSession, type Upstream } from './proxied-session.js';
 import { formatRecording, type RecordedSession, type Recording } from './recording-file.js';
@@ -56,20 +57,9 @@ export class RecordingProxy extends EventEmitter<RecorderEvents> {
     if (this.#server !== undefined || this.#closing !== undefined) throw new Error('listen() called twice');
     const pair = this.#options.tls ?? (await selfSignedCertificate());
     this.#secureContext = createSecureContext({ key: pair.key, cert: pair.cert });
-    const server = createNetServer((socket) => this.#accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }).catch((error: NodeJS.ErrnoException) => {
-      throw new ListenError(`cannot listen on ${host}:${port}: ${error.message}`, error.code);
-    });
-    server.on('error', () => {});
+    const { server, address } = await listenTcp(port, host, (socket) => this.#accept(socket));
     this.#server = server;
-    const address = server.address() as AddressInfo;
-    return { host: address.address, port: address.port };
+    return address;
   }
 
   /** The sessions recorded so far, in order of connection, and the secrets they need. */

@@ -6,14 +6,15 @@
  */
 import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { ListenError, selfSignedCertificate } from '@smtp/server';
+import { selfSignedCertificate } from '@smtp/server';
 import type { Diagnostic, TranscriptFile } from '../ast.js';
 import { parseDotEnv } from '../dotenv.js';
 import { checkServable } from '../serve-check.js';
+import { listenTcp } from '../tcp-listener.js';
 import { checkVariables } from '../variables.js';
 import { ScriptConnection } from './script-connection.js';
 import { planScript, type SessionPlan } from './script-plan.js';
@@ -110,6 +111,7 @@ export class ScriptServer extends EventEmitter<ScriptServerEvents> {
   async listen(port = 0, host = '127.0.0.1'): Promise<{ host: string; port: number }> {
     if (this.#phase !== 'new') throw new Error(`listen() called on a script server that is ${this.#phase}`);
     this.#phase = 'listening';
+    let bound: { host: string; port: number };
     try {
       const env = await this.#environment();
       const missing = checkVariables(this.file, env);
@@ -135,18 +137,8 @@ export class ScriptServer extends EventEmitter<ScriptServerEvents> {
         const pair = this.#options.tls ?? (await selfSignedCertificate());
         this.#secureContext = createSecureContext({ key: pair.key, cert: pair.cert });
       }
-      const server = createNetServer((socket) => this.#accept(socket));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      }).catch((error: NodeJS.ErrnoException) => {
-        throw new ListenError(`cannot listen on ${host}:${port}: ${error.message}`, error.code);
-      });
-      // Errors of the listening socket after start (rare: EMFILE) must not crash the process.
-      server.on('error', () => {});
+      const { server, address } = await listenTcp(port, host, (socket) => this.#accept(socket));
+      bound = address;
       this.#server = server;
       // close() (or the signal) came while starting: it could not stop a server not yet bound.
       if (this.#closing !== undefined) server.close();
@@ -155,8 +147,7 @@ export class ScriptServer extends EventEmitter<ScriptServerEvents> {
       this.#phase = 'closed';
       throw error;
     }
-    const address = this.#server?.address() as AddressInfo;
-    return { host: address.address, port: address.port };
+    return bound;
   }
 
   /** The result so far (final once `done` has resolved). */
