@@ -1,39 +1,18 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTranscript } from '@smtp/transcript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPeer } from '../test-support/peer-client.js';
 import { type CliRun, runCli } from '../test-support/run-cli.js';
 import { type ServeRun, startServe } from '../test-support/serve.js';
+import { startCli } from '../test-support/start-cli.js';
 
 // swaks sends through `smtp record` to `smtp serve` (plain, then STARTTLS with AUTH); the file
 // must be complete after SIGINT and replay green with `smtp run` against the same server.
 const SWAKS = '/usr/bin/swaks';
 
-function swaks(args: readonly string[]): Promise<{ code: number; output: string }> {
-  if (!existsSync(SWAKS))
-    throw new Error(`${SWAKS} not found: run \`bash scripts/install-peers.sh\` (as root)`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(SWAKS, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`swaks did not finish within 30 s:\n${output}`));
-    }, 30_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, output });
-    });
-  });
-}
+const swaks = (args: readonly string[]) => runPeer(SWAKS, args);
 
 interface RecordRun {
   readonly port: number;
@@ -44,46 +23,23 @@ interface RecordRun {
 }
 
 async function startRecord(upstream: number, out: string): Promise<RecordRun> {
-  const controller = new AbortController();
-  let stdout = '';
-  const waiters: (() => void)[] = [];
-  const run = runCli(
-    ['record', '--listen', '127.0.0.1:0', '--upstream', `127.0.0.1:${upstream}`, '--out', out],
-    {
-      stop: controller.signal,
-      onStdout: (text) => {
-        stdout += text;
-        for (const wake of waiters.splice(0)) wake();
-      },
-    },
-  );
-  const ready = async (pattern: RegExp): Promise<RegExpExecArray> => {
-    for (let i = 0; i < 150; i++) {
-      const match = pattern.exec(stdout);
-      if (match) return match;
-      await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), delay(100)]);
-    }
-    throw new Error(`smtp record never printed ${pattern}: ${stdout} ${JSON.stringify(await peek(run))}`);
-  };
-  const port = Number((await ready(/^listening on smtp:\/\/127\.0\.0\.1:(\d+)$/m))[1]);
+  const record = startCli([
+    'record',
+    '--listen',
+    '127.0.0.1:0',
+    '--upstream',
+    `127.0.0.1:${upstream}`,
+    '--out',
+    out,
+  ]);
+  const port = Number((await record.waitForOutput(/^listening on smtp:\/\/127\.0\.0\.1:(\d+)$/m))[1]);
   return {
     port,
-    stop: () => {
-      controller.abort('SIGINT');
-      return run;
-    },
+    stop: () => record.stop('SIGINT'),
     sessions: async (count) => {
-      await ready(new RegExp(`^session ${count} from 127\\.0\\.0\\.1:\\d+ recorded`, 'm'));
+      await record.waitForOutput(new RegExp(`^session ${count} from 127\\.0\\.0\\.1:\\d+ recorded`, 'm'));
     },
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function peek(run: Promise<CliRun>): Promise<CliRun | 'running'> {
-  return Promise.race([run, delay(10).then(() => 'running' as const)]);
 }
 
 let dir: string;

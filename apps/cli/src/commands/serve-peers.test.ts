@@ -1,52 +1,14 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runPeer } from '../test-support/peer-client.js';
 import { type ServeRun, startServe } from '../test-support/serve.js';
 
 // Independent SMTP clients deliver to `smtp serve`; what lands in the Maildir is compared byte
 // for byte. The peers come from Debian (scripts/install-peers.sh); a missing one is a failure.
 const SWAKS = '/usr/bin/swaks';
 const PYTHON = '/usr/bin/python3';
-const INSTALL_HINT = 'run `bash scripts/install-peers.sh` (as root) to install the SMTP peers';
-
-function requirePeer(path: string): void {
-  if (!existsSync(path)) throw new Error(`${path} not found: ${INSTALL_HINT}`);
-}
-
-/** Runs a peer client; bounded in time. */
-function runPeer(
-  command: string,
-  args: readonly string[],
-  input?: string,
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} did not finish within 30 s:\n${output}`));
-    }, 30_000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, output });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
 let dir: string;
 let serve: ServeRun | undefined;
 let maildir: string;
@@ -89,7 +51,6 @@ const envelope = (from: string, ...to: string[]) =>
 
 describe('swaks delivers to smtp serve', () => {
   const swaks = async (port: number, extra: readonly string[]) => {
-    requirePeer(SWAKS);
     const result = await runPeer(SWAKS, [
       '--server',
       `127.0.0.1:${port}`,
@@ -146,7 +107,6 @@ describe('swaks delivers to smtp serve', () => {
 
   it('is refused with a bad password (exit code of the AUTH step)', async () => {
     const { port } = await startWithMaildir();
-    requirePeer(SWAKS);
     const result = await runPeer(SWAKS, [
       '--server',
       `127.0.0.1:${port}`,
@@ -168,7 +128,6 @@ describe('swaks delivers to smtp serve', () => {
 
 describe('Python smtplib delivers to smtp serve', () => {
   const python = async (port: number, script: string) => {
-    requirePeer(PYTHON);
     const result = await runPeer(PYTHON, ['-c', script, String(port)]);
     expect(result.code, result.output).toBe(0);
     return result.output;

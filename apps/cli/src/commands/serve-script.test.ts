@@ -1,48 +1,16 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirePeer, runPeer } from '../test-support/peer-client.js';
 import { type CliRun, runCli } from '../test-support/run-cli.js';
+import { listeningPort, startCli } from '../test-support/start-cli.js';
 
 // Real clients under test (swaks, Python's smtplib, and the project's own `smtp send`) talk to
 // `smtp serve --script`; passing scripts must exit 0, deliberately failing ones 1 with the
 // difference reported at its line. The peers come from Debian (scripts/install-peers.sh).
 const SWAKS = '/usr/bin/swaks';
 const PYTHON = '/usr/bin/python3';
-const INSTALL_HINT = 'run `bash scripts/install-peers.sh` (as root) to install the SMTP peers';
-
-function requirePeer(path: string): void {
-  if (!existsSync(path)) throw new Error(`${path} not found: ${INSTALL_HINT}`);
-}
-
-/** Runs a peer client; bounded in time. */
-function runPeer(command: string, args: readonly string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} did not finish within 30 s:\n${output}`));
-    }, 30_000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, output });
-    });
-  });
-}
-
 interface ScriptRun {
   readonly port: number;
   /** Resolves when `serve --script` has ended by itself (every session played) or was stopped. */
@@ -67,35 +35,11 @@ async function serveScript(
 ): Promise<ScriptRun> {
   const path = join(dir, `s${++scripts}.serve.smtp`);
   await writeFile(path, text);
-  const controller = new AbortController();
-  let out = '';
-  let onPort: ((port: number) => void) | undefined;
-  const listening = new Promise<number>((resolve) => {
-    onPort = resolve;
-  });
-  const finished = runCli(['serve', '--script', path, '--port', '0', ...extra], {
-    env,
-    cwd: dir,
-    stop: controller.signal,
-    onStdout: (chunk) => {
-      out += chunk;
-      const match = /^listening on smtp:\/\/[^\n]*:(\d+)$/m.exec(out);
-      if (match) onPort?.(Number(match[1]));
-    },
-  });
-  const port = await Promise.race([
-    listening,
-    finished.then((run) => {
-      throw new Error(`serve --script ended before listening: ${JSON.stringify(run)}`);
-    }),
-  ]);
+  const serve = startCli(['serve', '--script', path, '--port', '0', ...extra], { env, cwd: dir });
   return {
-    port,
-    finished,
-    stop: () => {
-      controller.abort('SIGTERM');
-      return finished;
-    },
+    port: await listeningPort(serve),
+    finished: serve.finished,
+    stop: () => serve.stop('SIGTERM'),
   };
 }
 

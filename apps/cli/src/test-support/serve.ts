@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { type CliRun, runCli } from './run-cli.js';
+import type { CliRun } from './run-cli.js';
+import { listeningPort, startCli } from './start-cli.js';
 
 /** An `smtp serve` running in this process, stopped through its abort signal. */
 export interface ServeRun {
@@ -16,42 +17,9 @@ export interface ServeRun {
  * with what it printed when it ends first).
  */
 export async function startServe(args: readonly string[], timeoutMs = 15_000): Promise<ServeRun> {
-  const controller = new AbortController();
-  let out = '';
-  let onListening: ((port: number) => void) | undefined;
-  const listening = new Promise<number>((resolve) => {
-    onListening = resolve;
-  });
-  const run = runCli(['serve', '--port', '0', ...args], {
-    stop: controller.signal,
-    onStdout: (text) => {
-      out += text;
-      const match = /^listening on smtp:\/\/(?:\[[^\]]+\]|[^:]+):(\d+)$/m.exec(out);
-      if (match) onListening?.(Number(match[1]));
-    },
-  });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const port = await Promise.race([
-    listening,
-    run.then((result) => {
-      throw new Error(`smtp serve ended before listening: ${JSON.stringify(result)}`);
-    }),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`smtp serve did not listen within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    }),
-  ]);
-  clearTimeout(timer);
-  return {
-    port,
-    stdout: () => out,
-    stop: () => {
-      controller.abort('SIGTERM');
-      return run;
-    },
-  };
+  const serve = startCli(['serve', '--port', '0', ...args]);
+  const port = await listeningPort(serve, timeoutMs);
+  return { port, stdout: serve.stdout, stop: () => serve.stop('SIGTERM') };
 }
 
 /**
