@@ -6,7 +6,7 @@
  * are missing and this runs as root; otherwise their contenders are left out, and said so).
  *
  * A cell is one module in `bench/cells/` whose default export is
- *   { name, unit, rounds?, secondsPerMeasure?, capSeconds?, prepare({ peers, log }) }
+ *   { name, unit, rounds?, secondsPerMeasure?, capSeconds?, warmup?, prepare({ peers, log }) }
  * where `prepare` resolves with
  *   { title,
  *     contenders: [{ key, label, run, cpu?, reset? }],   measured side by side (lib/rounds.mjs)
@@ -41,10 +41,11 @@ const CELLS = [
   'transcript-parse',
   'client',
   'server',
-  'servers',
-  'scaling',
   'memory',
+  'scaling',
   'transcripts',
+  // Last: the longest cell, whose rounds after the first stop when the run's time is up.
+  'servers',
 ];
 
 /** The whole run stops starting cells after this long (the issue allows 10 minutes in all). */
@@ -69,7 +70,7 @@ function ratioValue(ratio, round) {
   return top.rate / bottom.rate;
 }
 
-async function runCell(name, peers) {
+async function runCell(name, peers, secondsLeft) {
   const { default: cell } = await import(`./cells/${name}.mjs`);
   const started = performance.now();
   const log = (line) => console.log(`  ${line}`);
@@ -81,7 +82,8 @@ async function runCell(name, peers) {
         contenders: prepared.contenders,
         rounds: cell.rounds ?? 5,
         secondsPerMeasure: cell.secondsPerMeasure ?? 0.3,
-        capSeconds: cell.capSeconds ?? 30,
+        capSeconds: Math.min(cell.capSeconds ?? 30, Math.max(5, secondsLeft)),
+        warmup: cell.warmup ?? true,
       });
     }
   } finally {
@@ -281,7 +283,8 @@ for (const name of selected) {
     continue;
   }
   try {
-    const result = await runCell(name, peers);
+    const elapsed = (performance.now() - started) / 1000;
+    const result = await runCell(name, peers, RUN_CAP_SECONDS - elapsed);
     printCell(result);
     results.push(result);
   } catch (error) {

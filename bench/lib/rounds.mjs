@@ -28,12 +28,25 @@ async function measure(contender, times) {
  * @param {number} [cell.rounds] rounds after the warm-up (default 5)
  * @param {number} [cell.secondsPerMeasure] target length of one measurement (default 0.3)
  * @param {number} [cell.capSeconds] stop starting rounds after this long (default 30)
+ * @param {boolean} [cell.warmup] run each contender once before the rounds (default true); a
+ *   cell whose single run is long and already warmed in `prepare` turns it off
  * @returns {Promise<Map<string, { rate: number, cpu: number | undefined }>[]>} one map per round
  */
-export async function measureRounds({ contenders, rounds = 5, secondsPerMeasure = 0.3, capSeconds = 30 }) {
+export async function measureRounds({
+  contenders,
+  rounds = 5,
+  secondsPerMeasure = 0.3,
+  capSeconds = 30,
+  warmup = true,
+}) {
   const started = performance.now();
   const repeats = new Map();
   for (const contender of contenders) {
+    if (!warmup) {
+      // Long runs (thousands of messages each) were warmed in prepare: one run per measurement.
+      repeats.set(contender.key, 1);
+      continue;
+    }
     await contender.reset?.();
     // One untimed-for-the-figures run warms caches and compiles; its duration (an overestimate,
     // being cold) sizes the measurements: a longer measurement costs time, not accuracy.

@@ -14,10 +14,11 @@ export function scenario(key, label, sessions, bytes, reuse, batch) {
 }
 
 /**
- * Starts the servers (those whose peers are missing go to `skipped`), warms each with every
- * scenario, and returns the contenders (key `<server> <scenario>`).
+ * Starts the servers (those whose peers are missing go to `skipped`) and returns the contenders
+ * (key `<server> <scenario>`). With `batchSeconds`, each contender first sends `scene.batch`
+ * messages to find its rate, and its batch becomes what it takes in about that long.
  */
-export async function serverContenders({ kinds, scenarios, peers, log }) {
+export async function serverContenders({ kinds, scenarios, peers, log, batchSeconds }) {
   const skipped = [];
   const servers = [];
   for (const kind of kinds) {
@@ -40,7 +41,8 @@ export async function serverContenders({ kinds, scenarios, peers, log }) {
   for (const scene of scenarios) {
     for (const server of servers) {
       const key = `${server.kind} ${scene.key}`;
-      contenders.push({
+      let batch = scene.batch;
+      const contender = {
         key,
         label: `${server.label}: ${scene.label}`,
         cpu: server.cpu,
@@ -49,7 +51,7 @@ export async function serverContenders({ kinds, scenarios, peers, log }) {
           const before = childrenCpuSeconds();
           const count = await runSource(server.port, {
             sessions: scene.sessions,
-            messages: scene.batch,
+            messages: batch,
             bytes: scene.bytes,
             reuse: scene.reuse,
           }).catch((error) => {
@@ -61,7 +63,17 @@ export async function serverContenders({ kinds, scenarios, peers, log }) {
           sourceCpu.set(key, entry);
           return count;
         },
-      });
+      };
+      if (batchSeconds !== undefined) {
+        // One small batch says how fast this server takes this load; the real batch then lasts
+        // about batchSeconds (so smtp-source's start is a small part of it, and a slow server's
+        // batch stays short). This first run also warms the server for the load.
+        const started = performance.now();
+        const count = await contender.run();
+        const rate = count / Math.max(1e-3, (performance.now() - started) / 1000);
+        batch = Math.max(scene.sessions, Math.min(scene.batch * 20, Math.round(rate * batchSeconds)));
+      }
+      contenders.push(contender);
     }
   }
   log(`servers: ${servers.map((s) => `${s.label} :${s.port}`).join(', ')}`);
