@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { createServer, MemoryStore, type ServerOptions } from '@smtp/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from './events.js';
@@ -6,7 +5,8 @@ import type { Endpoint, RunOptions } from './options.js';
 import type { Failure, FileResult } from './results.js';
 import { runTranscript } from './run-transcript.js';
 import { type Scratch, scratch } from './test-support/files.js';
-import { type RawServer, startRawServer, unusedPort } from './test-support/raw-server.js';
+import { acceptsConnections, unusedPort } from './test-support/ports.js';
+import { type RawServer, startRawServer } from './test-support/raw-server.js';
 
 let files: Scratch;
 let cleanups: (() => Promise<void>)[] = [];
@@ -566,15 +566,7 @@ S: 250 2.0.0 *
     expect(result.sessions.map((s) => s.status)).toEqual(['error', 'skipped']);
     expect(result.sessions[1]?.skipReason).toBe('the run was cancelled');
     const port = Number(/:(\d+)$/.exec(result.sessions[0]?.target ?? '')?.[1]);
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
+    expect(await acceptsConnections(port)).toBe(false);
   });
 
   it('cancels a read in progress', async () => {

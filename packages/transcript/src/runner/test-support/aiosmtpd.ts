@@ -5,10 +5,9 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unusedPort } from './raw-server.js';
+import { acceptsConnections, unusedPort } from './ports.js';
 
 const PYTHON = '/usr/bin/python3';
 const OPENSSL = '/usr/bin/openssl';
@@ -73,7 +72,7 @@ export async function startAiosmtpd(extra: readonly string[] = []): Promise<Aios
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (exited) throw new Error(`aiosmtpd exited before listening: ${output.slice(0, 2000)}`);
-    if (await accepts(port)) break;
+    if (await acceptsConnections(port)) break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`aiosmtpd did not listen on 127.0.0.1:${port} within 10 s: ${output.slice(0, 2000)}`);
@@ -81,17 +80,6 @@ export async function startAiosmtpd(extra: readonly string[] = []): Promise<Aios
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { port, pid, output: () => output, stop };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** A self-signed certificate for localhost and 127.0.0.1, made with openssl. */

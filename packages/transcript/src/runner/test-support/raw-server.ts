@@ -76,15 +76,3 @@ export async function startRawServer(
       }),
   };
 }
-
-/** A loopback port nothing listens on (bound, read back, released). */
-export function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
