@@ -21,6 +21,19 @@ S: ...
 S: 250 HELP
 `;
 
+/** {@link EHLO} whose last line may be any extension (AUTH, when offered, comes after HELP). */
+const EHLO_ANY_LAST = EHLO.replace('S: 250 HELP', 'S: 250 *');
+
+/** {@link EHLO}, then MAIL, RCPT and DATA sent together and accepted: the message text comes next. */
+const PIPELINED_DATA = `${EHLO}
+C: MAIL FROM:<a@example.test>
+C: RCPT TO:<b@example.test>
+C: DATA
+S: 250 2.1.0 *
+S: 250 2.1.5 *
+S: 354 *
+`;
+
 function run(script: string, policy: SessionPolicy = BASE, options: ScriptOptions = {}) {
   return expectScript(policy, script, { decide: testApplication, ...options });
 }
@@ -140,7 +153,7 @@ S: 555 5.5.4 *
 `);
     // An extension switched off in the policy is not advertised, so its parameters are refused.
     run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+      `${EHLO_ANY_LAST}
 C: MAIL FROM:<a@example.test> RET=FULL
 S: 555 5.5.4 *
 C: MAIL FROM:<a@example.test> SIZE=10
@@ -271,14 +284,7 @@ S: 250 2.0.0 Ok: queued as Q1
 
   it('message over the size limit → read to the end, then 552 5.3.4; nothing stored', () => {
     const driver = run(
-      `${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C: ${'x'.repeat(60)}
+      `${PIPELINED_DATA}C: ${'x'.repeat(60)}
 C: ${'y'.repeat(60)}
 C: MAIL FROM:<smuggled@example.test>
 C: .
@@ -504,7 +510,7 @@ S: 421 4.7.0 *
 
   it('too many errors: failed AUTH exchanges and refused recipients count too', () => {
     run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+      `${EHLO_ANY_LAST}
 C: AUTH PLAIN AGFsaWNlAHdyb25n
 S: 535 5.7.8 *
 C: AUTH LOGIN
@@ -538,14 +544,7 @@ S: 220 *
 S: 421 4.4.2 *
 @closed
 `);
-    const driver = run(`${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C: Subject: half a message
+    const driver = run(`${PIPELINED_DATA}C: Subject: half a message
 @timeout
 S: 421 4.4.2 *
 @closed
@@ -561,14 +560,7 @@ S: 421 4.3.2 *
 @closed
 `);
     // A message completing within the grace period is stored and acknowledged, then 421.
-    const completed = run(`${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C: Subject: in flight
+    const completed = run(`${PIPELINED_DATA}C: Subject: in flight
 @shutdown
 @open
 C: .
@@ -579,14 +571,7 @@ S: 421 4.3.2 *
 `);
     expect(completed.messages).toHaveLength(1);
     // The grace period runs out: 421 4.3.2, nothing stored.
-    const cut = run(`${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C: Subject: in flight
+    const cut = run(`${PIPELINED_DATA}C: Subject: in flight
 @shutdown
 @open
 @shutdown immediate
@@ -692,14 +677,7 @@ S: 521 5.5.2 *
 
   it('bare LF or CR in DATA text → 521 5.5.2 and close; the message is discarded', () => {
     for (const bare of ['\\n', '\\r']) {
-      const driver = run(`${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C! Subject: x\\r\\n\\r\\nline one${bare}line two\\r\\n.\\r\\n
+      const driver = run(`${PIPELINED_DATA}C! Subject: x\\r\\n\\r\\nline one${bare}line two\\r\\n.\\r\\n
 S: 521 5.5.2 *
 @closed
 `);
@@ -711,14 +689,7 @@ S: 521 5.5.2 *
   it('<LF>.<LF>, <CR>.<CR>, <LF>.<CR><LF> and <CR><LF>.<LF> never end DATA', () => {
     for (const fake of ['\\n.\\n', '\\r.\\r', '\\n.\\r\\n', '\\r\\n.\\n']) {
       const driver = run(
-        `${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C! Subject: x\\r\\n\\r\\nbody${fake}MAIL FROM:<evil@example.test>\\r\\nRCPT TO:<victim@example.test>\\r\\nDATA\\r\\n\\r\\nsmuggled\\r\\n.\\r\\n
+        `${PIPELINED_DATA}C! Subject: x\\r\\n\\r\\nbody${fake}MAIL FROM:<evil@example.test>\\r\\nRCPT TO:<victim@example.test>\\r\\nDATA\\r\\n\\r\\nsmuggled\\r\\n.\\r\\n
 S: 250 2.0.0 *
 `,
         { hostname: HOST, lineEndings: 'lenient' },
@@ -771,14 +742,7 @@ S: 250 2.1.0 *
   });
 
   it('NUL and 8-bit octets inside DATA are stored as they came', () => {
-    const driver = run(`${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C! a\\0b\\xe9\\xff\\r\\n.\\r\\n
+    const driver = run(`${PIPELINED_DATA}C! a\\0b\\xe9\\xff\\r\\n.\\r\\n
 S: 250 2.0.0 *
 `);
     expect(driver.messages[0]?.body).toBe('a\0b\xe9\xff\r\n');
@@ -786,14 +750,7 @@ S: 250 2.0.0 *
 
   it('DATA text lines over 1000 octets are accepted by default; an option refuses such a message after its end with 500 5.5.6', () => {
     const long = 'x'.repeat(5000);
-    const script = `${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C: ${long}
+    const script = `${PIPELINED_DATA}C: ${long}
 C: .
 `;
     expect(run(`${script}S: 250 2.0.0 *`).messages[0]?.body).toBe(`${long}\r\n`);
@@ -806,14 +763,7 @@ C: .
   });
 
   it('DATA is dot-unstuffed; the stored message is exactly the bytes the client meant, CRLF kept', () => {
-    const driver = run(`${EHLO}
-C: MAIL FROM:<a@example.test>
-C: RCPT TO:<b@example.test>
-C: DATA
-S: 250 2.1.0 *
-S: 250 2.1.5 *
-S: 354 *
-C: ..
+    const driver = run(`${PIPELINED_DATA}C: ..
 C: ...leading dots
 C: .a
 C:  .not first
@@ -871,34 +821,28 @@ describe('server-behaviour.md — Authentication', () => {
     auth: { mechanisms: ['PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'OAUTHBEARER'] },
   };
   const options: ScriptOptions = { connection: { nonce: '1234.5678' } };
+  /** Runs `lines` after the greeting and EHLO, on a TLS connection offering every mechanism. */
+  const runAuth = (lines: string, policy: SessionPolicy = TLS_AUTH) =>
+    run(`${EHLO_ANY_LAST}${lines}`, policy, options);
 
   it('235 2.7.0 success; 535 5.7.8 bad credentials', () => {
-    run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+    runAuth(`
 C: AUTH PLAIN AGFsaWNlAHdyb25n
 S: 535 5.7.8 *
 C: AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=
 S: 235 2.7.0 *
-`,
-      TLS_AUTH,
-      options,
-    );
+`);
   });
 
   it('504 5.5.4 unknown mechanism', () => {
-    run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+    runAuth(`
 C: AUTH GSSAPI
 S: 504 5.5.4 *
-`,
-      TLS_AUTH,
-      options,
-    );
+`);
   });
 
   it('503 5.5.1 when already authenticated or during a transaction', () => {
-    run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+    runAuth(`
 C: MAIL FROM:<a@example.test>
 S: 250 2.1.0 *
 C: AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=
@@ -909,15 +853,11 @@ C: AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=
 S: 235 2.7.0 *
 C: AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=
 S: 503 5.5.1 *
-`,
-      TLS_AUTH,
-      options,
-    );
+`);
   });
 
   it('501 5.5.2 for bad base64 or * cancel', () => {
-    run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+    runAuth(`
 C: AUTH PLAIN not*base64
 S: 501 5.5.2 *
 C: AUTH PLAIN
@@ -928,26 +868,21 @@ C: AUTH LOGIN
 S: 334 VXNlcm5hbWU6
 C: *
 S: 501 5.5.2 *
-`,
-      TLS_AUTH,
-      options,
-    );
+`);
   });
 
   it('538 5.7.11 when AUTH is tried on a plain-text connection while encryption is required (the default)', () => {
-    run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+    runAuth(
+      `
 C: AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=
 S: 538 5.7.11 *
 `,
       { ...TLS_AUTH, tls: { available: true, active: false } },
-      options,
     );
   });
 
   it('failed attempts are counted per connection and slowed down', () => {
-    const driver = run(
-      `${EHLO.replace('S: 250 HELP', 'S: 250 *')}
+    const driver = runAuth(`
 C: AUTH PLAIN AGFsaWNlAHdyb25n
 S: 535 5.7.8 *
 C: AUTH PLAIN AGFsaWNlAHdyb25n
@@ -957,10 +892,7 @@ S: 535 5.7.8 *
 C: AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=
 S: 421 4.7.0 *
 @closed
-`,
-      TLS_AUTH,
-      options,
-    );
+`);
     const delays = driver.actions.flatMap((action) =>
       'write' in action && action.write.startsWith('535') ? [action.delayMs] : [],
     );
