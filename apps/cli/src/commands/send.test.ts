@@ -36,6 +36,11 @@ function messageFile(text: string): string {
   return file;
 }
 
+/** `smtp send --server SERVER` from a@example.test to b@example.test, then `extra`. */
+function sendArgs(server: string, ...extra: string[]): string[] {
+  return ['send', '--server', server, '--from', 'a@example.test', '--to', 'b@example.test', ...extra];
+}
+
 const MESSAGE = 'From: alice@example.test\r\nSubject: cli\r\n\r\n.dot\r\nbody\r\n';
 
 /**
@@ -162,16 +167,7 @@ describe('smtp send', () => {
 
   it('exits 1 when the message is over the server SIZE (refused before it is sent)', async () => {
     const server = await serve({ maxMessageSize: 10 });
-    const run = await runCli([
-      'send',
-      '--server',
-      server.address,
-      '--from',
-      'a@example.test',
-      '--to',
-      'b@example.test',
-      messageFile(MESSAGE),
-    ]);
+    const run = await runCli(sendArgs(server.address, messageFile(MESSAGE)));
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /^smtp: message of \d+ octets is larger than the server's limit of 10 octets\n$/,
@@ -185,12 +181,7 @@ describe('smtp send', () => {
         probe.close(() => resolve(port));
       });
     });
-    const run = await runCli(
-      ['send', '--server', `127.0.0.1:${port}`, '--from', 'a@example.test', '--to', 'b@example.test'],
-      {
-        stdin: MESSAGE,
-      },
-    );
+    const run = await runCli(sendArgs(`127.0.0.1:${port}`), { stdin: MESSAGE });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`smtp: connection refused by 127.0.0.1:${port}\n`);
   });
@@ -200,52 +191,10 @@ describe('smtp send', () => {
       [['send', '--from', 'a@example.test', '--to', 'b@example.test'], /--server HOST:PORT is required/],
       [['send', '--server', '127.0.0.1:25', '--to', 'b@example.test'], /--from ADDR is required/],
       [['send', '--server', '127.0.0.1:25', '--from', 'a@example.test'], /at least one --to/],
-      [
-        ['send', '--server', 'nope', '--from', 'a@example.test', '--to', 'b@example.test'],
-        /--server needs HOST:PORT/,
-      ],
-      [
-        [
-          'send',
-          '--server',
-          '127.0.0.1:25',
-          '--from',
-          'a@example.test',
-          '--to',
-          'b@example.test',
-          '--tls',
-          '--starttls',
-        ],
-        /either --starttls or --tls/,
-      ],
-      [
-        [
-          'send',
-          '--server',
-          '127.0.0.1:25',
-          '--from',
-          'a@example.test',
-          '--to',
-          'b@example.test',
-          '--auth',
-          'tim:secret',
-        ],
-        /--allow-insecure-auth/,
-      ],
-      [
-        [
-          'send',
-          '--server',
-          '127.0.0.1:25',
-          '--from',
-          'a@example.test',
-          '--to',
-          'b@example.test',
-          '--auth',
-          'nopass',
-        ],
-        /USER:PASS/,
-      ],
+      [sendArgs('nope'), /--server needs HOST:PORT/],
+      [sendArgs('127.0.0.1:25', '--tls', '--starttls'), /either --starttls or --tls/],
+      [sendArgs('127.0.0.1:25', '--auth', 'tim:secret'), /--allow-insecure-auth/],
+      [sendArgs('127.0.0.1:25', '--auth', 'nopass'), /USER:PASS/],
     ];
     for (const [argv, message] of cases) {
       const run = await runCli(argv);
@@ -272,16 +221,7 @@ describe('smtp send', () => {
 
   it('exits 2 on an untrusted certificate with --starttls, and sends with --insecure', async () => {
     const server = await serve({ tls: { selfSigned: true } });
-    const argv = [
-      'send',
-      '--server',
-      server.address,
-      '--from',
-      'a@example.test',
-      '--to',
-      'b@example.test',
-      '--starttls',
-    ];
+    const argv = sendArgs(server.address, '--starttls');
     const refused = await runCli(argv, { stdin: MESSAGE });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^smtp: TLS handshake after STARTTLS with 127\.0\.0\.1:\d+ failed: /);
@@ -292,26 +232,14 @@ describe('smtp send', () => {
 
   it('exits 2 with --starttls when the server does not offer it', async () => {
     const server = await serve();
-    const run = await runCli(
-      [
-        'send',
-        '--server',
-        server.address,
-        '--from',
-        'a@example.test',
-        '--to',
-        'b@example.test',
-        '--starttls',
-      ],
-      { stdin: MESSAGE },
-    );
+    const run = await runCli(sendArgs(server.address, '--starttls'), { stdin: MESSAGE });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/does not offer STARTTLS/);
   });
 
   it('authenticates and exits 1 with the reply on wrong credentials', async () => {
     const server = await serve({ tls: { selfSigned: true }, auth: { users: { tim: 'secret' } } });
-    const base = ['send', '--server', server.address, '--from', 'a@example.test', '--to', 'b@example.test'];
+    const base = sendArgs(server.address);
     const ok = await runCli([...base, '--starttls', '--insecure', '--auth', 'tim:secret'], {
       stdin: MESSAGE,
     });
@@ -331,14 +259,8 @@ describe('smtp send', () => {
       auth: { users: { tim: 'secret' }, mechanisms: ['PLAIN'] },
     });
     const run = await runCli(
-      [
-        'send',
-        '--server',
+      sendArgs(
         server.address,
-        '--from',
-        'a@example.test',
-        '--to',
-        'b@example.test',
         '--starttls',
         '--insecure',
         '--auth',
@@ -346,7 +268,7 @@ describe('smtp send', () => {
         '--helo',
         'client.example.test',
         '--trace',
-      ],
+      ),
       { stdin: 'Subject: trace\r\n\r\n.dot\r\n' },
     );
     expect(run.code).toBe(0);
@@ -373,21 +295,17 @@ describe('smtp send', () => {
   it('prints a trace that replays against the same server (AUTH preferring PLAIN when tracing)', async () => {
     const server = await serve({ tls: { selfSigned: true }, auth: { users: { tim: 'secret' } } });
     const body = 'Subject: replay\r\n\r\n.dot\r\n\\back {{x}} *star*\r\n';
-    const traced = await runCli([
-      'send',
-      '--server',
-      server.address,
-      '--from',
-      'a@example.test',
-      '--to',
-      'b@example.test',
-      '--starttls',
-      '--insecure',
-      '--auth',
-      'tim:secret',
-      '--trace',
-      messageFile(body),
-    ]);
+    const traced = await runCli(
+      sendArgs(
+        server.address,
+        '--starttls',
+        '--insecure',
+        '--auth',
+        'tim:secret',
+        '--trace',
+        messageFile(body),
+      ),
+    );
     expect(traced.code).toBe(0);
     expect(traced.stdout).toContain('C: AUTH PLAIN {{base64:\\0tim\\0{{env:SMTP_PASSWORD}}}}');
     const replayed = await replay(traced.stdout, { SMTP_PASSWORD: 'secret' });
@@ -406,13 +324,7 @@ describe('smtp send', () => {
       auth: { users: { tim: 'secret' }, mechanisms: ['CRAM-MD5'] },
     });
     const traced = await runCli(
-      ['send', '--server', server.address, '--from', 'a@example.test', '--to', 'b@example.test'].concat([
-        '--starttls',
-        '--insecure',
-        '--auth',
-        'tim:secret',
-        '--trace',
-      ]),
+      sendArgs(server.address, '--starttls', '--insecure', '--auth', 'tim:secret', '--trace'),
       { stdin: 'x\r\n' },
     );
     expect(traced.code).toBe(0);
