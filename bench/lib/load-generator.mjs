@@ -3,7 +3,7 @@
  * not the driver's): `node load-generator.mjs PORT SESSIONS SECONDS BYTES`.
  *
  * Opens SESSIONS connections (in steps of 100, so the listen backlog never overflows), each says
- * HELO and then sends messages back to back like smtp-source (no pipelining: MAIL, RCPT, DATA,
+ * HELO; once all are open, each sends messages back to back like smtp-source (no pipelining: MAIL, RCPT, DATA,
  * the body with its dot, each waiting for its reply). Once every session is going and a short
  * warm-up has passed, it counts for SECONDS the messages completed and the latency of every
  * reply (from the write of its command to the reply's last line), then prints one JSON line:
@@ -41,6 +41,7 @@ let messages = 0;
 function session() {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: '127.0.0.1', port });
+    sockets.push(socket);
     socket.setNoDelay(true);
     let pending = '';
     let step = -2; // -2: greeting, -1: HELO, 0..3: MAIL, RCPT, DATA, body
@@ -67,10 +68,15 @@ function session() {
         return;
       }
       if (step === -1 && !ready) {
+        // Greeted: the session waits for the others, so opening them is not slowed by load.
         ready = true;
-        resolve(socket);
+        resolve(() => {
+          step = 0;
+          send(COMMANDS[0]);
+        });
+        return;
       }
-      if (step === 3 || step === -1) {
+      if (step === 3) {
         if (stopping) {
           socket.end('QUIT\r\n');
           return;
@@ -96,10 +102,12 @@ function session() {
 }
 
 const sockets = [];
+const starters = [];
 for (let opened = 0; opened < sessions; opened += 100) {
   const step = Math.min(100, sessions - opened);
-  sockets.push(...(await Promise.all(Array.from({ length: step }, session))));
+  starters.push(...(await Promise.all(Array.from({ length: step }, session))));
 }
+for (const start of starters) start();
 await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
 measuring = true;
 const started = performance.now();
