@@ -53,7 +53,17 @@ export function renderReport(input: ReportInput): string {
   out.push(
     'RELIABILITY_NIGHTLY=1 pnpm test:reliability   # ≥ 100,000 fuzz cases per parser, longer faults and soak',
   );
+  out.push(
+    'pnpm test:reliability checks/tls               # one area (no report unless RELIABILITY_REPORT=FILE)',
+  );
   out.push('```');
+  out.push('');
+  out.push(
+    'The idle check holds about 1,200 sockets (raise `ulimit -n` if it says so). `RELIABILITY_SKIP_BUILD=1` ' +
+      'skips the build when the packages’ `dist/` are known to be current. In the figures, _cases_ counts what ' +
+      'each check tried (sessions, streams, inputs), _faults injected_ counts cuts, kills and store faults, and ' +
+      '_lost_ and _partial stored_ come from comparing the store with what the clients were told.',
+  );
   out.push('');
   out.push(
     'The suite builds the packages (turbo, cached), runs on loopback only, starts every server process it ' +

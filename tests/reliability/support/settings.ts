@@ -33,7 +33,7 @@ const CI: Settings = {
   codecFuzzCases: 2_500,
   transcriptFuzzCases: 2_000,
   cutRuns: 2_000,
-  storeFaultMessages: 300,
+  storeFaultMessages: 200,
   killRounds: 3,
   clientBodies: 200,
   soakSessions: 200,
