@@ -26,6 +26,8 @@ import { fileURLToPath } from 'node:url';
 const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TESTS_ENTRY = path.join(EXTENSION_DIR, 'out/test/suite/index.js');
 const WORKSPACE_DIR = path.join(EXTENSION_DIR, 'test/fixtures/workspace');
+/** Where a failing UI check leaves a screenshot of the window. */
+const FAILURE_SCREENSHOTS_DIR = path.join(EXTENSION_DIR, 'out/screenshots/failed');
 const CODE_SERVER_ENTRY =
   process.env.CODE_SERVER_ENTRY ??
   path.join(EXTENSION_DIR, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
@@ -296,19 +298,48 @@ function uiChecks(page) {
     } catch (error) {
       checks.push({ name, ok: false });
       log(`ui FAILED: ${name}: ${error.message.split('\n')[0]}`);
+      // What the window showed, for a failure on a machine nobody can look at.
+      const shot = path.join(FAILURE_SCREENSHOTS_DIR, `${name.replace(/[^A-Za-z0-9]+/g, '-')}.png`);
+      fs.mkdirSync(FAILURE_SCREENSHOTS_DIR, { recursive: true });
+      await page
+        .screenshot({ path: shot })
+        .then(() => log(`  the window at that moment: ${shot}`))
+        .catch(() => {});
     }
   };
   const palette = async (text) => {
-    await page.keyboard.press(text.startsWith('>') ? 'F1' : 'Control+P');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    // A key pressed while a loaded machine is still restoring the window can go unheard: ask again.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press(text.startsWith('>') ? 'F1' : 'Control+P');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4)
+          throw new Error(
+            `the ${text.startsWith('>') ? 'command palette' : 'Quick Open'} input did not open: ${error.message.split('\n')[0]}`,
+          );
+      }
+    }
     await input.fill(text);
-    // Wait for the row that was asked for: Quick Open first lists recent files, then the matches.
+    // Wait for the row that was asked for: Quick Open first lists recent files, then the matches
+    // (the first file search of a window can take a while on a busy machine).
     const row = page
       .locator('.quick-input-list .monaco-list-row', { hasText: text.replace(/^>/, '') })
       .first();
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: 30_000 }).catch((error) => {
+      throw new Error(`no row "${text}" in the list: ${error.message.split('\n')[0]}`);
+    });
     await row.click();
+  };
+  /** Waits until the window has restored its workbench and the Explorer lists the fixture files. */
+  const workbenchReady = async () => {
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'session.smtp' })
+      .first()
+      .waitFor({ timeout: 60_000 });
   };
   const openFile = async (name, lineText) => {
     await palette(name);
@@ -339,13 +370,13 @@ function uiChecks(page) {
     }
     throw new Error(`no inline result as expected; drawn: ${JSON.stringify(texts).slice(0, 300)}`);
   };
-  return { checks, check, palette, openFile, inlineTexts };
+  return { checks, check, palette, openFile, inlineTexts, workbenchReady };
 }
 
 // ------------------------------------------------------------------------------- UI checks
 async function checkUi(port, screenshotFile) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const { checks, check, palette, openFile, inlineTexts } = uiChecks(page);
+  const { checks, check, palette, openFile, inlineTexts, workbenchReady } = uiChecks(page);
   /** The CSS class of the first token whose text satisfies `accept`, on the line containing `lineText`. */
   const tokenClass = async (lineText, accept) => {
     const line = page.locator('.monaco-editor .view-line', { hasText: lineText }).first();
@@ -359,7 +390,7 @@ async function checkUi(port, screenshotFile) {
   };
 
   await page.goto(workbenchUrl(port, false));
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await workbenchReady();
 
   await check('Quick Open opens session.smtp', async () => {
     await palette('session.smtp');
@@ -442,7 +473,7 @@ function runProcess(command, args, { cwd, env } = {}) {
  */
 async function checkVsix(port) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const { checks, check, palette, openFile, inlineTexts } = uiChecks(page);
+  const { checks, check, palette, openFile, inlineTexts, workbenchReady } = uiChecks(page);
   const vsix = path.join(profileDir, 'smtp-transcript.vsix');
   await check('vsce packages the extension', async () => {
     const vsce = path.join(EXTENSION_DIR, 'node_modules/.bin/vsce');
@@ -490,7 +521,7 @@ async function checkVsix(port) {
   });
   await check('the installed extension runs a transcript', async () => {
     await page.goto(workbenchUrl(port, false, { installed: true }));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await workbenchReady();
     log('vsix: workbench loaded with the installed extension');
     await openFile('session.smtp', 'EHLO');
     await palette('>SMTP Transcript: Run File');
@@ -518,6 +549,8 @@ function findFiles(dir, pattern) {
 
 let passed = 0;
 let failed = 0;
+// Screenshots of an earlier run's failures would be taken for this run's.
+fs.rmSync(FAILURE_SCREENSHOTS_DIR, { recursive: true, force: true });
 try {
   const { port, resultsFile, logFile, userData } = await startCodeServer();
   await launchBrowser();
