@@ -20,7 +20,8 @@ export default defineConfig({
     fileParallelism: false,
     // Fuzz checks measure the heap after a full collection.
     execArgv: ['--expose-gc'],
-    testTimeout: 180_000,
+    // The nightly soak alone runs ten minutes, and its fuzz campaigns are ten times longer.
+    testTimeout: process.env.RELIABILITY_NIGHTLY === '1' ? 3_600_000 : 180_000,
     hookTimeout: 60_000,
   },
 });

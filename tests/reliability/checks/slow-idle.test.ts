@@ -177,6 +177,8 @@ describe('a server process under idle and slow clients', () => {
 
     const slowest = Math.max(...latencies);
     record(context, {
+      // Every connection of the check: the idle ones, the trickling one and each delivery.
+      cases: settings.idleConnections + 1 + latencies.length,
       'idle connections held': settings.idleConnections,
       'of them silent mid-DATA': SILENT_IN_DATA,
       'time to open them, ms': Math.round(openMs),
