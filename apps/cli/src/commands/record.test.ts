@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTranscript } from '@smtp/transcript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPeer } from '../test-support/peer-client.js';
+import { runPeer, SWAKS, swaksArgs, swaksTlsAuth } from '../test-support/peer-client.js';
 import { type CliRun, runCli } from '../test-support/run-cli.js';
 import { type ServeRun, startServe } from '../test-support/serve.js';
 import { startCli } from '../test-support/start-cli.js';
 
 // swaks sends through `smtp record` to `smtp serve` (plain, then STARTTLS with AUTH); the file
 // must be complete after SIGINT and replay green with `smtp run` against the same server.
-const SWAKS = '/usr/bin/swaks';
-
-const swaks = (args: readonly string[]) => runPeer(SWAKS, args);
+const swaks = (port: number, extra: readonly string[]) =>
+  runPeer(SWAKS, swaksArgs(port, messageFile, ['--helo', 'client.example.test', ...extra]));
 
 interface RecordRun {
   readonly port: number;
@@ -57,30 +56,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const swaksArgs = (port: number, extra: readonly string[] = []) => [
-  '--server',
-  `127.0.0.1:${port}`,
-  '--helo',
-  'client.example.test',
-  '--from',
-  'a@example.test',
-  '--to',
-  'b@example.test',
-  '--data',
-  messageFile,
-  ...extra,
-];
-
 describe('smtp record', () => {
   it('records swaks sessions, plain and with STARTTLS and AUTH, into a file that replays green', async () => {
     const out = join(dir, 'recorded.smtp');
     const record = await startRecord(serve.port, out);
-    const plain = await swaks(swaksArgs(record.port, ['--pipeline']));
+    const plain = await swaks(record.port, ['--pipeline']);
     expect(plain.code, plain.output).toBe(0);
     await record.sessions(1);
-    const tls = await swaks(
-      swaksArgs(record.port, ['--tls', '--auth', 'PLAIN', '--auth-user', 'bob', '--auth-password', 's3cret']),
-    );
+    const tls = await swaks(record.port, swaksTlsAuth('bob', 's3cret'));
     expect(tls.code, tls.output).toBe(0);
     await record.sessions(2);
     const stopped = await record.stop();

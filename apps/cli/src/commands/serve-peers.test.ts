@@ -2,13 +2,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runPeer } from '../test-support/peer-client.js';
+import { PYTHON, runPeer, SWAKS, swaksArgs, swaksTlsAuth } from '../test-support/peer-client.js';
 import { type ServeRun, startServe } from '../test-support/serve.js';
 
 // Independent SMTP clients deliver to `smtp serve`; what lands in the Maildir is compared byte
 // for byte. The peers come from Debian (scripts/install-peers.sh); a missing one is a failure.
-const SWAKS = '/usr/bin/swaks';
-const PYTHON = '/usr/bin/python3';
+
 let dir: string;
 let serve: ServeRun | undefined;
 let maildir: string;
@@ -51,19 +50,7 @@ const envelope = (from: string, ...to: string[]) =>
 
 describe('swaks delivers to smtp serve', () => {
   const swaks = async (port: number, extra: readonly string[]) => {
-    const result = await runPeer(SWAKS, [
-      '--server',
-      `127.0.0.1:${port}`,
-      '--from',
-      'a@example.test',
-      '--to',
-      'b@example.test',
-      '--data',
-      messageFile,
-      '--helo',
-      'swaks.test',
-      ...extra,
-    ]);
+    const result = await runPeer(SWAKS, swaksArgs(port, messageFile, ['--helo', 'swaks.test', ...extra]));
     expect(result.code, result.output).toBe(0);
     return result.output;
   };
@@ -92,15 +79,7 @@ describe('swaks delivers to smtp serve', () => {
 
   it('with AUTH PLAIN over STARTTLS', async () => {
     const { port } = await startWithMaildir();
-    const output = await swaks(port, [
-      '--tls',
-      '--auth',
-      'PLAIN',
-      '--auth-user',
-      'bob',
-      '--auth-password',
-      's3cret',
-    ]);
+    const output = await swaks(port, swaksTlsAuth('bob', 's3cret'));
     expect(output).toContain('235 2.7.0');
     expect(await storedMessages()).toEqual([envelope('a@example.test', 'b@example.test') + MESSAGE]);
   });
@@ -112,13 +91,7 @@ describe('swaks delivers to smtp serve', () => {
       `127.0.0.1:${port}`,
       '--to',
       'b@example.test',
-      '--tls',
-      '--auth',
-      'PLAIN',
-      '--auth-user',
-      'bob',
-      '--auth-password',
-      'wrong',
+      ...swaksTlsAuth('bob', 'wrong'),
     ]);
     expect(result.output).toContain('535 5.7.8');
     expect(result.code).not.toBe(0);

@@ -2,15 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePeer, runPeer } from '../test-support/peer-client.js';
+import { PYTHON, requirePeer, runPeer, SWAKS, swaksArgs, swaksTlsAuth } from '../test-support/peer-client.js';
 import { type CliRun, runCli } from '../test-support/run-cli.js';
 import { listeningPort, startCli } from '../test-support/start-cli.js';
 
 // Real clients under test (swaks, Python's smtplib, and the project's own `smtp send`) talk to
 // `smtp serve --script`; passing scripts must exit 0, deliberately failing ones 1 with the
 // difference reported at its line. The peers come from Debian (scripts/install-peers.sh).
-const SWAKS = '/usr/bin/swaks';
-const PYTHON = '/usr/bin/python3';
+
 interface ScriptRun {
   readonly port: number;
   /** Resolves when `serve --script` has ended by itself (every session played) or was stopped. */
@@ -114,23 +113,11 @@ beforeAll(async () => {
   await writeFile(messageFile, SWAKS_MESSAGE);
 });
 
-const swaksArgs = (port: number, extra: readonly string[] = []) => [
-  '--server',
-  `127.0.0.1:${port}`,
-  '--from',
-  'a@example.test',
-  '--to',
-  'b@example.test',
-  '--data',
-  messageFile,
-  ...extra,
-];
-
 describe('smtp serve --script with swaks', () => {
   it('plays a pipelined delivery and exits 0 once the session was played', async () => {
     requirePeer(SWAKS);
     const run = await serveScript(SWAKS_PLAIN);
-    const swaks = await runPeer(SWAKS, swaksArgs(run.port, ['--pipeline']));
+    const swaks = await runPeer(SWAKS, swaksArgs(run.port, messageFile, ['--pipeline']));
     expect(swaks.code, swaks.output).toBe(0);
     const result = await ended(run);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -143,10 +130,7 @@ describe('smtp serve --script with swaks', () => {
   it('plays STARTTLS and AUTH PLAIN with the password from the environment', async () => {
     requirePeer(SWAKS);
     const run = await serveScript(STARTTLS_AUTH, { SMTP_PASSWORD: 's3cret' });
-    const swaks = await runPeer(
-      SWAKS,
-      swaksArgs(run.port, ['--tls', '--auth', 'PLAIN', '--auth-user', 'bob', '--auth-password', 's3cret']),
-    );
+    const swaks = await runPeer(SWAKS, swaksArgs(run.port, messageFile, swaksTlsAuth('bob', 's3cret')));
     expect(swaks.code, swaks.output).toBe(0);
     const result = await ended(run);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -158,7 +142,7 @@ describe('smtp serve --script with swaks', () => {
     const run = await serveScript(
       SWAKS_PLAIN.replace('RCPT TO:<b@example.test>', 'RCPT TO:<carol@example.test>'),
     );
-    const swaks = await runPeer(SWAKS, swaksArgs(run.port));
+    const swaks = await runPeer(SWAKS, swaksArgs(run.port, messageFile));
     // swaks: exit 24 is "RCPT failed".
     expect(swaks.code, swaks.output).toBe(24);
     expect(swaks.output).toContain('500 5.5.2 transcript expected: RCPT TO:<carol@example.test>');
@@ -173,18 +157,7 @@ describe('smtp serve --script with swaks', () => {
   it('fails a password that differs, without printing it', async () => {
     requirePeer(SWAKS);
     const run = await serveScript(STARTTLS_AUTH, { SMTP_PASSWORD: 'expected-secret' });
-    const swaks = await runPeer(
-      SWAKS,
-      swaksArgs(run.port, [
-        '--tls',
-        '--auth',
-        'PLAIN',
-        '--auth-user',
-        'bob',
-        '--auth-password',
-        'wrong-secret',
-      ]),
-    );
+    const swaks = await runPeer(SWAKS, swaksArgs(run.port, messageFile, swaksTlsAuth('bob', 'wrong-secret')));
     expect(swaks.code).not.toBe(0);
     const result = await ended(run);
     expect(result.code).toBe(1);

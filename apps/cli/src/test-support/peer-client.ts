@@ -1,6 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
+/** swaks, the independent SMTP client most peer tests drive (Debian package swaks). */
+export const SWAKS = '/usr/bin/swaks';
+/** Debian's Python, for clients written with smtplib. */
+export const PYTHON = '/usr/bin/python3';
+
 const INSTALL_HINT = 'run `bash scripts/install-peers.sh` (as root) to install the SMTP peers';
 
 /** What an independent SMTP client printed (stdout and stderr together) and its exit code. */
@@ -42,4 +47,24 @@ export function runPeer(command: string, args: readonly string[]): Promise<PeerR
       resolve({ code: code ?? -1, output });
     });
   });
+}
+
+/** swaks arguments that deliver `dataFile` to 127.0.0.1:`port` from a@example.test to b@example.test, then `extra`. */
+export function swaksArgs(port: number, dataFile: string, extra: readonly string[] = []): string[] {
+  return [
+    '--server',
+    `127.0.0.1:${port}`,
+    '--from',
+    'a@example.test',
+    '--to',
+    'b@example.test',
+    '--data',
+    dataFile,
+    ...extra,
+  ];
+}
+
+/** swaks arguments for STARTTLS, then AUTH PLAIN as `user` with `password`. */
+export function swaksTlsAuth(user: string, password: string): string[] {
+  return ['--tls', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password];
 }
