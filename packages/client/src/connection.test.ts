@@ -41,15 +41,25 @@ async function serve(handler: (c: ScriptedConnection) => Promise<void>): Promise
   return server.port;
 }
 
+/** Reads the pipelined MAIL, RCPT and DATA of a transaction and answers all three with `replies`. */
+async function answerEnvelope(c: ScriptedConnection, replies: string): Promise<void> {
+  await c.readLine();
+  await c.readLine();
+  await c.readLine();
+  c.write(replies);
+}
+
 /** Answers a plain pipelined transaction and returns the body. */
 async function transaction(c: ScriptedConnection): Promise<string> {
-  await c.readLine();
-  await c.readLine();
-  await c.readLine();
-  c.write('250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n');
+  await answerEnvelope(c, '250 2.1.0 ok\r\n250 2.1.5 ok\r\n354 go\r\n');
   const body = await c.readData();
   c.write('250 2.0.0 queued\r\n');
   return body;
+}
+
+/** Connects and returns what it failed with (the connection itself when it did not fail). */
+function connectError(options: Parameters<typeof SmtpConnection.connect>[0]): Promise<unknown> {
+  return SmtpConnection.connect(options).catch((e: unknown) => e);
 }
 
 async function quit(c: ScriptedConnection): Promise<void> {
@@ -90,7 +100,7 @@ describe('SmtpConnection over a socket', () => {
 
   it('refuses to connect to a closed port with ConnectionError(refused)', async () => {
     const port = await freePort();
-    const error = await SmtpConnection.connect({ host: '127.0.0.1', port }).catch((e: unknown) => e);
+    const error = await connectError({ host: '127.0.0.1', port });
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ failure: 'refused', phase: 'connect', code: 'ECONNREFUSED' });
   });
@@ -99,11 +109,11 @@ describe('SmtpConnection over a socket', () => {
     const port = await serve(async (c) => {
       await c.closed;
     });
-    const error = await SmtpConnection.connect({
+    const error = await connectError({
       host: '127.0.0.1',
       port,
       timeouts: { greeting: 150 },
-    }).catch((e: unknown) => e);
+    });
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeout: 'greeting', milliseconds: 150, phase: 'greeting' });
   });
@@ -113,19 +123,14 @@ describe('SmtpConnection over a socket', () => {
       c.write('220 x\r\n');
       await c.closed;
     });
-    const error = await SmtpConnection.connect({ host: '127.0.0.1', port, timeouts: { command: 150 } }).catch(
-      (e: unknown) => e,
-    );
+    const error = await connectError({ host: '127.0.0.1', port, timeouts: { command: 150 } });
     expect(error).toMatchObject({ name: 'TimeoutError', timeout: 'command', phase: 'ehlo' });
   });
 
   it('times out waiting for the reply after the message', async () => {
     const port = await serve(async (c) => {
       await greet(c);
-      await c.readLine();
-      await c.readLine();
-      await c.readLine();
-      c.write('250 ok\r\n250 ok\r\n354 go\r\n');
+      await answerEnvelope(c, '250 ok\r\n250 ok\r\n354 go\r\n');
       await c.readData();
       await c.closed;
     });
@@ -142,10 +147,7 @@ describe('SmtpConnection over a socket', () => {
   it('times out when the server stops taking the message (data-block timeout)', async () => {
     const port = await serve(async (c) => {
       await greet(c);
-      await c.readLine();
-      await c.readLine();
-      await c.readLine();
-      c.write('250 ok\r\n250 ok\r\n354 go\r\n');
+      await answerEnvelope(c, '250 ok\r\n250 ok\r\n354 go\r\n');
       c.pause();
       await c.closed;
     });
@@ -185,7 +187,7 @@ describe('SmtpConnection over a socket', () => {
       c.write('250-ok\r\n2S0 broken\r\n');
       await c.closed;
     });
-    const error = await SmtpConnection.connect({ host: '127.0.0.1', port }).catch((e: unknown) => e);
+    const error = await connectError({ host: '127.0.0.1', port });
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error).toMatchObject({ violation: 'malformed-reply' });
   });
@@ -193,10 +195,7 @@ describe('SmtpConnection over a socket', () => {
   it('reports refusals as SmtpError and keeps the connection usable', async () => {
     const port = await serve(async (c) => {
       await greet(c);
-      await c.readLine();
-      await c.readLine();
-      await c.readLine();
-      c.write('550 5.7.1 sender refused\r\n503 5.5.1 no\r\n503 5.5.1 no\r\n');
+      await answerEnvelope(c, '550 5.7.1 sender refused\r\n503 5.5.1 no\r\n503 5.5.1 no\r\n');
       expect(await c.readLine()).toBe('RSET');
       c.write('250 2.0.0 ok\r\n');
       await transaction(c);
@@ -214,10 +213,7 @@ describe('SmtpConnection over a socket', () => {
   it('fails a message whose stream errors, and closes the connection', async () => {
     const port = await serve(async (c) => {
       await greet(c);
-      await c.readLine();
-      await c.readLine();
-      await c.readLine();
-      c.write('250 ok\r\n250 ok\r\n354 go\r\n');
+      await answerEnvelope(c, '250 ok\r\n250 ok\r\n354 go\r\n');
       await c.closed;
     });
     const connection = await SmtpConnection.connect({ host: '127.0.0.1', port });
@@ -276,9 +272,7 @@ describe('SmtpConnection TLS', () => {
 
   it('fails on a self-signed certificate by default (TlsError)', async () => {
     const port = await startTlsServer(certificate);
-    const error = await SmtpConnection.connect({ host: 'localhost', port, tls: 'starttls' }).catch(
-      (e: unknown) => e,
-    );
+    const error = await connectError({ host: 'localhost', port, tls: 'starttls' });
     expect(error).toBeInstanceOf(TlsError);
     expect(error).toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', phase: 'starttls' });
     expect((error as Error).message).toMatch(/not signed by a trusted authority/);
@@ -286,12 +280,12 @@ describe('SmtpConnection TLS', () => {
 
   it('fails when the certificate is for another host name, even with its CA trusted', async () => {
     const port = await startTlsServer(otherCertificate);
-    const error = await SmtpConnection.connect({
+    const error = await connectError({
       host: 'localhost',
       port,
       tls: 'starttls',
       tlsOptions: { ca: otherCertificate.pem },
-    }).catch((e: unknown) => e);
+    });
     expect(error).toBeInstanceOf(TlsError);
     expect(error).toMatchObject({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
   });
@@ -319,12 +313,12 @@ describe('SmtpConnection TLS', () => {
       c.write('220 2.0.0 go ahead\r\n250 2.0.0 injected\r\n');
       await c.closed;
     });
-    const error = await SmtpConnection.connect({
+    const error = await connectError({
       host: 'localhost',
       port,
       tls: 'starttls',
       tlsOptions: { ca: certificate.pem },
-    }).catch((e: unknown) => e);
+    });
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error).toMatchObject({ violation: 'starttls-injection' });
   });
@@ -338,12 +332,12 @@ describe('SmtpConnection TLS', () => {
       c.write('250 2.0.0 injected\r\n');
       await c.closed;
     });
-    const error = await SmtpConnection.connect({
+    const error = await connectError({
       host: 'localhost',
       port,
       tls: 'starttls',
       tlsOptions: { ca: certificate.pem },
-    }).catch((e: unknown) => e);
+    });
     expect(error).toBeInstanceOf(TlsError);
     expect((error as Error).message).toMatch(/not TLS/);
   });
@@ -353,9 +347,7 @@ describe('SmtpConnection TLS', () => {
       await greet(c, ['PIPELINING']);
       await quit(c);
     });
-    const error = await SmtpConnection.connect({ host: '127.0.0.1', port, tls: 'starttls' }).catch(
-      (e: unknown) => e,
-    );
+    const error = await connectError({ host: '127.0.0.1', port, tls: 'starttls' });
     expect(error).toBeInstanceOf(CapabilityError);
     expect(error).toMatchObject({ requirement: 'STARTTLS' });
   });
@@ -387,12 +379,12 @@ describe('SmtpConnection TLS', () => {
       await greet(c, ['AUTH PLAIN']);
       await quit(c);
     });
-    const error = await SmtpConnection.connect({
+    const error = await connectError({
       host: '127.0.0.1',
       port,
       tls: 'none',
       auth: { user: 'u', pass: 'p' },
-    }).catch((e: unknown) => e);
+    });
     expect(error).toMatchObject({ name: 'CapabilityError', requirement: 'ENCRYPTION' });
   });
 });
