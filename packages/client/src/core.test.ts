@@ -86,6 +86,14 @@ describe('ClientCore session set-up', () => {
 });
 
 describe('ClientCore STARTTLS', () => {
+  /** A core greeted and offered STARTTLS in the EHLO reply; its STARTTLS command is not read yet. */
+  function offeredStartTls(tls: 'starttls' | 'opportunistic' = 'starttls') {
+    const s = scripted({ tls });
+    s.server('220 x\r\n');
+    s.server(ehloReply(['STARTTLS']));
+    return s;
+  }
+
   it('upgrades when offered, then says EHLO again and reads the capabilities afresh', () => {
     const s = scripted({ tls: 'starttls' });
     s.server('220 x\r\n');
@@ -132,9 +140,7 @@ describe('ClientCore STARTTLS', () => {
     absent.server(ehloReply(['PIPELINING']));
     expect(absent.eventTypes()).toEqual(['ready']);
 
-    const refused = scripted({ tls: 'opportunistic' });
-    refused.server('220 x\r\n');
-    refused.server(ehloReply(['STARTTLS']));
+    const refused = offeredStartTls('opportunistic');
     refused.client();
     refused.server('454 4.7.0 TLS not available\r\n');
     expect(refused.eventTypes()).toEqual(['ready']);
@@ -142,9 +148,7 @@ describe('ClientCore STARTTLS', () => {
   });
 
   it('fails when STARTTLS is required and refused', () => {
-    const s = scripted({ tls: 'starttls' });
-    s.server('220 x\r\n');
-    s.server(ehloReply(['STARTTLS']));
+    const s = offeredStartTls();
     s.client();
     s.server('454 4.7.0 TLS not available\r\n');
     expect(s.client()).toBe('QUIT\r\n');
@@ -157,9 +161,7 @@ describe('ClientCore STARTTLS', () => {
   });
 
   it('aborts when the server sends more after its 220 to STARTTLS in the same packet (CVE-2011-1430)', () => {
-    const s = scripted({ tls: 'starttls' });
-    s.server('220 x\r\n');
-    s.server(ehloReply(['STARTTLS']));
+    const s = offeredStartTls();
     s.client();
     s.server('220 go ahead\r\n250 injected\r\n');
     const events = s.events();
@@ -170,15 +172,11 @@ describe('ClientCore STARTTLS', () => {
   });
 
   it('aborts on a partial line after the 220 too, and on bytes arriving before the handshake', () => {
-    const partial = scripted({ tls: 'starttls' });
-    partial.server('220 x\r\n');
-    partial.server(ehloReply(['STARTTLS']));
+    const partial = offeredStartTls();
     partial.server('220 go ahead\r\n25');
     expect(eventOf(partial.events(), 'fatal').error).toMatchObject({ violation: 'starttls-injection' });
 
-    const later = scripted({ tls: 'starttls' });
-    later.server('220 x\r\n');
-    later.server(ehloReply(['STARTTLS']));
+    const later = offeredStartTls();
     later.server('220 go ahead\r\n');
     later.events();
     later.server('250 injected\r\n');
@@ -294,6 +292,14 @@ describe('ClientCore AUTH', () => {
 });
 
 describe('ClientCore transactions', () => {
+  /** A ready core offering `extensions` whose first commands for ENVELOPE have been sent and read. */
+  function sentEnvelope(extensions: readonly string[] = ['PIPELINING']) {
+    const s = readyCore(extensions);
+    s.core.send({ envelope: ENVELOPE, options: {} });
+    s.client();
+    return s;
+  }
+
   it('pipelines MAIL, RCPT and DATA in one write when PIPELINING is offered', () => {
     const s = readyCore(['PIPELINING', 'SIZE 100000', '8BITMIME']);
     s.core.send({
@@ -340,9 +346,7 @@ describe('ClientCore transactions', () => {
   });
 
   it('never pipelines anything after the final dot: the next MAIL waits for its reply', () => {
-    const s = readyCore(['PIPELINING']);
-    s.core.send({ envelope: ENVELOPE, options: {} });
-    s.client();
+    const s = sentEnvelope();
     s.server('250 ok\r\n250 ok\r\n354 go\r\n');
     s.events();
     s.core.writeBody(utf8('x\r\n'));
@@ -399,9 +403,7 @@ describe('ClientCore transactions', () => {
   });
 
   it('closes a pipelined DATA with a lone dot when the server says 354 although no recipient was accepted', () => {
-    const s = readyCore(['PIPELINING']);
-    s.core.send({ envelope: ENVELOPE, options: {} });
-    s.client();
+    const s = sentEnvelope();
     s.server('250 ok\r\n550 5.1.1 no\r\n354 go anyway\r\n');
     expect(s.client()).toBe('.\r\n');
     s.server('554 5.5.1 no recipients\r\n');
@@ -438,9 +440,7 @@ describe('ClientCore transactions', () => {
   });
 
   it('reports a refused sender as SmtpError of phase mail, then RSET', () => {
-    const s = readyCore([]);
-    s.core.send({ envelope: ENVELOPE, options: {} });
-    s.client();
+    const s = sentEnvelope([]);
     s.server('553 5.1.8 sender refused\r\n');
     expect(s.client()).toBe('RSET\r\n');
     s.server('250 ok\r\n');
@@ -453,18 +453,14 @@ describe('ClientCore transactions', () => {
   });
 
   it('reports the sender refusal, not the consequent ones, under PIPELINING', () => {
-    const s = readyCore(['PIPELINING']);
-    s.core.send({ envelope: ENVELOPE, options: {} });
-    s.client();
+    const s = sentEnvelope();
     s.server('553 5.1.8 sender refused\r\n503 5.5.1 need MAIL\r\n503 5.5.1 need RCPT\r\n');
     s.server('250 ok\r\n');
     expect(eventOf(s.events(), 'refused').error).toMatchObject({ code: 553, phase: 'mail' });
   });
 
   it('reports a refused DATA as SmtpError of phase data', () => {
-    const s = readyCore(['PIPELINING']);
-    s.core.send({ envelope: ENVELOPE, options: {} });
-    s.client();
+    const s = sentEnvelope();
     s.server('250 ok\r\n250 ok\r\n451 4.3.0 try later\r\n');
     expect(s.client()).toBe('RSET\r\n');
     s.server('250 ok\r\n');
@@ -472,9 +468,7 @@ describe('ClientCore transactions', () => {
   });
 
   it('reports a message refused after its end as SmtpError of phase message, without RSET', () => {
-    const s = readyCore(['PIPELINING']);
-    s.core.send({ envelope: ENVELOPE, options: {} });
-    s.client();
+    const s = sentEnvelope();
     s.server('250 ok\r\n250 ok\r\n354 go\r\n');
     s.events();
     s.core.writeBody(utf8('x\r\n'));
