@@ -161,6 +161,8 @@ async function startCodeServer() {
     XDG_DATA_HOME: dir('xdg-data'),
     XDG_CONFIG_HOME: dir('xdg-config'),
     XDG_CACHE_HOME: dir('xdg-cache'),
+    // VS Code's IPC sockets go here instead of /tmp, so they go away with the profile.
+    XDG_RUNTIME_DIR: dir('xdg-runtime'),
     VSCODE_TEST_RESULTS_FILE: resultsFile,
     // A closed loopback port as extension gallery: the workbench makes no outside lookups.
     EXTENSIONS_GALLERY: JSON.stringify({
