@@ -346,13 +346,34 @@ describe('sessions', () => {
 });
 
 describe('pairing replies with commands', () => {
-  it('pairs a pipelined group in order and carries unchecked replies to later expectations', () => {
-    const file = parseTranscript('C: MAIL FROM:<a>\nC: RCPT TO:<b>\nS: 250 *\nC: DATA\nS: 250 *\nS: 354 *\n');
-    expect(pairing(file)).toEqual([
-      '3: `MAIL FROM:<a>` (line 1)',
-      '5: `RCPT TO:<b>` (line 2)',
-      '6: `DATA` (line 4)',
-    ]);
+  it.each([
+    [
+      'pairs a pipelined group in order and carries unchecked replies to later expectations',
+      'C: MAIL FROM:<a>\nC: RCPT TO:<b>\nS: 250 *\nC: DATA\nS: 250 *\nS: 354 *\n',
+      ['3: `MAIL FROM:<a>` (line 1)', '5: `RCPT TO:<b>` (line 2)', '6: `DATA` (line 4)'],
+    ],
+    [
+      'counts a BDAT chunk that ends mid-line and a command after it',
+      'S: 220 *\nC: BDAT 3\nC: abcNOOP\nS: 250 *\nS: 250 *\n',
+      ['1: the greeting', '4: `BDAT 3` (line 2)', '5: `NOOP` (line 3)'],
+    ],
+    [
+      'ends DATA only at <CRLF>.<CRLF>, not at a bare-LF dot',
+      'S: 220 *\nC: DATA\nS: 354 *\nC! a\\n.\\n\nC: b\nC: .\nS: 250 *\n',
+      ['1: the greeting', '3: `DATA` (line 2)', '7: the message after `DATA` (line 2)'],
+    ],
+    [
+      'resolves @set variables statically to pair commands',
+      '@set chunk 3\nS: 220 *\nC: BDAT {{chunk}}\nC! abc\nS: 250 *\n',
+      ['2: the greeting', '5: `BDAT 3` (line 3)'],
+    ],
+    [
+      'hides AUTH arguments when naming a command',
+      'S: 220 *\nC: AUTH PLAIN {{base64:\\0u\\0p}}\nS: 235 *\n',
+      ['1: the greeting', '3: `AUTH PLAIN …` (line 2)'],
+    ],
+  ])('%s', (_title, text, pairs) => {
+    expect(pairing(parseTranscript(text))).toEqual(pairs);
   });
 
   it('gives a BDAT chunk no reply of its own, counting octets across lines', () => {
@@ -371,11 +392,6 @@ describe('pairing replies with commands', () => {
     expect(roles).toEqual(['command', 'bdat', 'bdat', 'bdat', 'command', 'command', 'bdat']);
     const chunk = sendGroups(file)[0]?.causes[0];
     expect(chunk?.kind === 'command' && chunk.chunk).toEqual({ size: 9, last: false });
-  });
-
-  it('counts a BDAT chunk that ends mid-line and a command after it', () => {
-    const file = parseTranscript('S: 220 *\nC: BDAT 3\nC: abcNOOP\nS: 250 *\nS: 250 *\n');
-    expect(pairing(file)).toEqual(['1: the greeting', '4: `BDAT 3` (line 2)', '5: `NOOP` (line 3)']);
   });
 
   it('marks STARTTLS in the middle of a group so the runner upgrades after its 220', () => {
@@ -398,25 +414,6 @@ describe('pairing replies with commands', () => {
     expect(pairing(file)).toEqual(['1: the greeting', '4: `MAIL FROM:<a@b>` (line 2)']);
     expect((file.lines[2] as SendLine).role).toBe('command-continued');
     expect((file.lines[2] as SendLine).command).toBeUndefined();
-  });
-
-  it('ends DATA only at <CRLF>.<CRLF>, not at a bare-LF dot', () => {
-    const file = parseTranscript('S: 220 *\nC: DATA\nS: 354 *\nC! a\\n.\\n\nC: b\nC: .\nS: 250 *\n');
-    expect(pairing(file)).toEqual([
-      '1: the greeting',
-      '3: `DATA` (line 2)',
-      '7: the message after `DATA` (line 2)',
-    ]);
-  });
-
-  it('resolves @set variables statically to pair commands', () => {
-    const file = parseTranscript('@set chunk 3\nS: 220 *\nC: BDAT {{chunk}}\nC! abc\nS: 250 *\n');
-    expect(pairing(file)).toEqual(['2: the greeting', '5: `BDAT 3` (line 3)']);
-  });
-
-  it('hides AUTH arguments when naming a command', () => {
-    const file = parseTranscript('S: 220 *\nC: AUTH PLAIN {{base64:\\0u\\0p}}\nS: 235 *\n');
-    expect(pairing(file)).toEqual(['1: the greeting', '3: `AUTH PLAIN …` (line 2)']);
   });
 });
 
