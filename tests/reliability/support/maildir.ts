@@ -46,11 +46,15 @@ export async function readMaildir(
 ): Promise<{ tmp: string[]; cur: string[]; messages: MaildirMessage[] }> {
   const list = (sub: string) => readdir(path.join(dir, sub)).catch(() => [] as string[]);
   const names = (await list('new')).filter((name) => !skip.has(name)).sort();
-  const messages = await Promise.all(
-    names.map(async (name) =>
+  // A few dozen files at a time: a soak leaves tens of thousands, more than a process may open.
+  const messages: MaildirMessage[] = [];
+  for (let start = 0; start < names.length; start += 64) {
+    const batch = names.slice(start, start + 64);
+    const read = batch.map(async (name) =>
       parseMaildirFile(name, (await readFile(path.join(dir, 'new', name))).toString('latin1')),
-    ),
-  );
+    );
+    messages.push(...(await Promise.all(read)));
+  }
   return { tmp: await list('tmp'), cur: await list('cur'), messages };
 }
 
