@@ -199,6 +199,7 @@ export default {
       { name: 'client-1k-x10/nodemailer', numerator: 'client-10', denominator: 'nodemailer-10' },
       { name: 'client-1k-x10/smtp-source', numerator: 'client-10', denominator: 'source-10' },
       { name: 'client-1k/nodemailer-cpu', numerator: 'client-1', denominator: 'nodemailer-1', basis: 'cpu' },
+      { name: 'client-1k/smtp-source-cpu', numerator: 'client-1', denominator: 'source-1', basis: 'cpu' },
     ];
     if (python === undefined) {
       ratios.push(
@@ -217,6 +218,23 @@ export default {
         'nodemailer: pooled SMTP transport, all 5,000 sendMail calls queued at once. smtp-source: HELO, no pipelining, -d. smtplib: sendmail() per message (EHLO once, no pipelining), a new Python process per run.',
         'CPU µs per message: this process for the Node clients (the clients run here), the waited-for child for smtp-source and smtplib (process start included).',
       ],
+      explain(result) {
+        const lines = [];
+        const by = (key) => result.contenders.find((c) => c.key === key);
+        const micros = (seconds) => Math.round(seconds * 1e6);
+        for (const r of result.ratios.filter(
+          (ratio) => ratio.target !== undefined && ratio.median < ratio.target,
+        )) {
+          const ours = by(r.numerator);
+          const peer = by(r.denominator);
+          const cpu = result.ratios.find((ratio) => ratio.name === `${r.name}-cpu`);
+          if (ours?.cpu === undefined || peer?.cpu === undefined) continue;
+          lines.push(
+            `${r.name} = ${r.median.toFixed(2)} (range ${r.min.toFixed(2)}-${r.max.toFixed(2)}; target ${r.target}): ${ours.label} ${Math.round(ours.median)} msgs/s at ${micros(ours.cpu)} µs CPU/msg, ${peer.label} ${Math.round(peer.median)} msgs/s at ${micros(peer.cpu)} µs CPU/msg${cpu === undefined ? '' : ` (on CPU per message: ${cpu.median.toFixed(2)})`}. With one connection a message is two round trips, each waiting for smtp-sink and for this process to be scheduled again: the rate follows scheduling latency on a busy machine more than CPU per message.`,
+          );
+        }
+        return lines;
+      },
       async dispose() {
         await connection.quit();
         await pool.close();

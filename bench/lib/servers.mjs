@@ -67,6 +67,8 @@ const server = new SMTPServer({
     stream.on('end', () => callback());
   },
 });
+// A client's reset is reported as an 'error' on the server; unheard, it would end the process.
+server.on('error', () => {});
 server.listen(0, '127.0.0.1', () => console.log(server.server.address().port));
 `;
 
