@@ -1,8 +1,9 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CertificateError, ListenError, loadCertificateFiles } from '@smtp/server';
+import { ListenError } from '@smtp/server';
 import { createRecorder, parseHostPort, type RecordingProxy } from '@smtp/transcript';
 import { type FlagValues, stringFlag } from '../args.js';
+import { loadCertificateFlags } from '../certificate-flags.js';
 import type { CommandDefinition } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -53,7 +54,7 @@ export const recordCommand: CommandDefinition = {
     const out = stringFlag(values, 'out');
     if (out === undefined || out === '') throw new UsageError('record: --out FILE.smtp is required');
     const path = resolve(io.cwd, out);
-    const tls = await recorderTls(values);
+    const tls = await loadCertificateFlags(values, 'record');
     const recorder = createRecorder({ upstream, ...(tls === undefined ? {} : { tls }) });
     const file = new RecordingFile(path, out, recorder);
     await file.write();
@@ -123,21 +124,6 @@ function address(values: FlagValues, flag: 'listen' | 'upstream'): { host: strin
   const parsed = parseHostPort(anyPort ? `${text.slice(0, -1)}1` : text);
   if (!parsed.ok) throw new UsageError(`record: --${flag}: ${parsed.reason}`);
   return { host: parsed.value.host, port: anyPort ? 0 : parsed.value.port };
-}
-
-async function recorderTls(values: FlagValues): Promise<{ key: string; cert: string } | undefined> {
-  const certFile = stringFlag(values, 'tls-cert');
-  const keyFile = stringFlag(values, 'tls-key');
-  if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw new UsageError('record: --tls-cert and --tls-key go together');
-  }
-  if (certFile === undefined || keyFile === undefined) return undefined;
-  try {
-    return await loadCertificateFiles(certFile, keyFile);
-  } catch (error) {
-    if (error instanceof CertificateError) throw new CliError(`record: ${error.message}`, 2);
-    throw error;
-  }
 }
 
 function stopped(io: CliIo): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CertificateError, ListenError, loadCertificateFiles } from '@smtp/server';
+import { ListenError } from '@smtp/server';
 import {
   createScriptServer,
   type Diagnostic,
@@ -17,7 +17,8 @@ import {
   type ScriptServer,
   type ScriptSessionResult,
 } from '@smtp/transcript';
-import { booleanFlag, type FlagValues, integerFlag, stringFlag, stringsFlag } from '../args.js';
+import { type FlagValues, integerFlag, stringFlag, stringsFlag } from '../args.js';
+import { loadCertificateFlags } from '../certificate-flags.js';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
@@ -97,22 +98,8 @@ export async function serveScript(values: FlagValues, io: CliIo): Promise<number
 }
 
 async function scriptTls(values: FlagValues): Promise<{ key: string; cert: string } | undefined> {
-  const certFile = stringFlag(values, 'tls-cert');
-  const keyFile = stringFlag(values, 'tls-key');
-  if (booleanFlag(values, 'tls-self-signed') && (certFile !== undefined || keyFile !== undefined)) {
-    throw new UsageError('serve: use either --tls-self-signed or --tls-cert/--tls-key, not both');
-  }
-  if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw new UsageError('serve: --tls-cert and --tls-key go together');
-  }
   // Without files, a STARTTLS in the script gets a self-signed certificate (--tls-self-signed).
-  if (certFile === undefined || keyFile === undefined) return undefined;
-  try {
-    return await loadCertificateFiles(certFile, keyFile);
-  } catch (error) {
-    if (error instanceof CertificateError) throw new CliError(`serve: ${error.message}`, 2);
-    throw error;
-  }
+  return loadCertificateFlags(values, 'serve');
 }
 
 async function readScript(path: string, cwd: string): Promise<string> {

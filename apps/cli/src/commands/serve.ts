@@ -3,13 +3,13 @@ import {
   CertificateError,
   createServer,
   ListenError,
-  loadCertificateFiles,
   MaildirStore,
   MemoryStore,
   type ServerOptions,
   type TlsOptions,
 } from '@smtp/server';
 import { booleanFlag, type FlagValues, integerFlag, stringFlag, stringsFlag } from '../args.js';
+import { loadCertificateFlags } from '../certificate-flags.js';
 import type { CommandDefinition } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -202,22 +202,8 @@ function optional<K extends string>(key: K, value: number | undefined): { [P in 
 
 async function loadTls(values: FlagValues): Promise<TlsOptions | undefined> {
   const selfSigned = booleanFlag(values, 'tls-self-signed');
-  const certFile = stringFlag(values, 'tls-cert');
-  const keyFile = stringFlag(values, 'tls-key');
-  if (selfSigned && (certFile !== undefined || keyFile !== undefined)) {
-    throw new UsageError('serve: use either --tls-self-signed or --tls-cert/--tls-key, not both');
-  }
-  if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw new UsageError('serve: --tls-cert and --tls-key go together');
-  }
-  if (selfSigned) return { selfSigned: true };
-  if (certFile === undefined || keyFile === undefined) return undefined;
-  try {
-    return await loadCertificateFiles(certFile, keyFile);
-  } catch (error) {
-    if (error instanceof CertificateError) throw new CliError(`serve: ${error.message}`, 2);
-    throw error;
-  }
+  const files = await loadCertificateFlags(values, 'serve');
+  return selfSigned ? { selfSigned: true } : files;
 }
 
 async function listen(
