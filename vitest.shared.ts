@@ -12,6 +12,10 @@ export function workspaceProject(name: string): UserWorkspaceConfig {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       environment: 'node',
+      // A bound for a hung test, not a speed check: property tests and loopback sessions take
+      // seconds when the shared machine is loaded, and vitest's 5 s default then fails them.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
     },
   };
 }
