@@ -59,7 +59,7 @@ const micros = (seconds) => (seconds === undefined ? '' : number(seconds * 1e6))
 function summarize(values) {
   const present = values.filter((value) => value !== undefined && Number.isFinite(value));
   if (present.length === 0) return undefined;
-  return { median: median(present), min: Math.min(...present), max: Math.max(...present) };
+  return { median: median(present), min: Math.min(...present), max: Math.max(...present), values: present };
 }
 
 function ratioValue(ratio, round) {
@@ -164,15 +164,24 @@ function targetsOf(results) {
       if (r.target !== undefined)
         targets.push({
           name: r.name,
+          cell: result.name,
           value: r.median.toFixed(2),
           verdict: ratioVerdict(r),
           met: r.median >= r.target,
+          detail: `median ${r.median.toFixed(2)}, per-round range ${r.min.toFixed(2)}-${r.max.toFixed(2)}, at or above ${r.target} in ${r.values.filter((v) => v >= r.target).length} of ${r.values.length} rounds`,
         });
     }
     for (const f of result.figures) {
       if (f.target !== undefined) {
         const met = f.target.max !== undefined ? f.value <= f.target.max : f.value >= f.target.min;
-        targets.push({ name: f.name, value: `${number(f.value)} ${f.unit}`, verdict: figureVerdict(f), met });
+        targets.push({
+          name: f.name,
+          cell: result.name,
+          value: `${number(f.value)} ${f.unit}`,
+          verdict: figureVerdict(f),
+          met,
+          detail: 'measured once',
+        });
       }
     }
   }
@@ -199,6 +208,15 @@ function markdown(results, machine, failures, skippedCells) {
   ];
   for (const target of targetsOf(results))
     lines.push(`| ${target.name} | ${target.value} | ${target.verdict} |`);
+  const missed = targetsOf(results).filter((target) => !target.met);
+  if (missed.length > 0) {
+    lines.push(
+      '',
+      "Missed in this run (each cell's section below gives what the run measured that bounds it):",
+      '',
+    );
+    for (const target of missed) lines.push(`- ${target.name} (cell \`${target.cell}\`): ${target.detail}.`);
+  }
   for (const failure of failures) lines.push('', `- cell ${failure.name} failed: ${failure.message}`);
   for (const name of skippedCells) lines.push('', `- cell ${name} not run: the run's time cap was reached`);
   lines.push('');
@@ -301,7 +319,9 @@ for (const result of results)
   for (const r of result.ratios) console.log(`RATIO ${r.name} ${r.median.toFixed(2)}`);
 console.log('');
 for (const target of targetsOf(results))
-  console.log(`TARGET ${target.name} ${target.value} ${target.verdict}`);
+  console.log(
+    `TARGET ${target.name} ${target.value} ${target.verdict}${target.met ? '' : ` (${target.detail})`}`,
+  );
 
 // A partial run (named cells) writes its own file, so it never replaces the full run's report.
 const out = join(here, 'results', wanted.length > 0 ? 'partial.md' : 'latest.md');
