@@ -83,6 +83,29 @@ export default {
         denominator: 'smtp-sink 100k-reuse',
         basis: 'cpu',
       },
+      // The Node floor against the same peers: how far any Node server could get here.
+      {
+        name: 'node-floor-1k-reuse/smtp-server',
+        numerator: 'node-floor 1k-reuse',
+        denominator: 'smtp-server 1k-reuse',
+      },
+      {
+        name: 'node-floor-1k-reuse/smtp-sink',
+        numerator: 'node-floor 1k-reuse',
+        denominator: 'smtp-sink 1k-reuse',
+      },
+      {
+        name: 'node-floor-1k-reuse/smtp-sink-cpu',
+        numerator: 'node-floor 1k-reuse',
+        denominator: 'smtp-sink 1k-reuse',
+        basis: 'cpu',
+      },
+      {
+        name: 'server-1k-reuse/node-floor-cpu',
+        numerator: 'server 1k-reuse',
+        denominator: 'node-floor 1k-reuse',
+        basis: 'cpu',
+      },
     ];
     const sourceNote = () =>
       SCENARIOS.map((scene) => {
@@ -153,7 +176,7 @@ export default {
           const floorRate = ratio('node-floor-1k-reuse/smtp-server');
           lines.push(
             `The Node floor (net sockets, fixed replies, no SMTP work) costs ${micros(floor.cpu)} µs CPU per 1 KB message against smtp-sink's ${micros(sink.cpu)} µs: Node's net/libuv/stream path plus the kernel's loopback TCP alone is ${(floor.cpu / sink.cpu).toFixed(2)}x the C sink. @smtp/server spends ${micros(ours.cpu)} µs, i.e. ${micros(Math.max(0, ours.cpu - floor.cpu))} µs of SMTP work (parsing, session, store) above that floor; smtp-server spends ${micros(peer.cpu)} µs.`,
-            `Twice smtp-server's rate would need at most ${micros(peer.cpu / 2)} µs per message on the same cores, below the Node floor itself${floorRate === undefined ? '' : ` (the floor reaches ${floorRate.median.toFixed(2)}x smtp-server's rate in this run)`}; half smtp-sink's rate is within reach only while smtp-source leaves the cores to the server.`,
+            `Twice smtp-server's rate would need at most ${micros(peer.cpu / 2)} µs per message on the same cores: ${peer.cpu / 2 <= floor.cpu ? `below the Node floor itself (${micros(floor.cpu)} µs)` : `${micros(peer.cpu / 2 - floor.cpu)} µs above the Node floor (${micros(floor.cpu)} µs) for all the SMTP work, which takes ${micros(Math.max(0, ours.cpu - floor.cpu))} µs here`}${floorRate === undefined ? '' : `; the floor itself reaches ${floorRate.median.toFixed(2)}x smtp-server's rate in this run`}. Half smtp-sink's rate is within reach only while smtp-source leaves the cores to the server.`,
           );
         }
         return lines;
