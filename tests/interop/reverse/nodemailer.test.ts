@@ -4,7 +4,7 @@ import { cell } from '../support/matrix.js';
 import { REVERSE } from '../support/matrix-layout.js';
 import { asciiMessage, eightBitMessage, octets } from '../support/messages.js';
 import { expectScriptPasses, startScriptServer } from '../support/script-server.js';
-import { greeting, transaction } from '../support/script-text.js';
+import { greeting, sessionPerMessage, transaction } from '../support/script-text.js';
 
 // nodemailer (npm, in this process) is the client under test, one unpooled transport per
 // message. It does not send QUIT: after the reply to the message it closes the connection, so
@@ -112,14 +112,7 @@ cell(REVERSE, 'nodemailer', 'refused recipient', async () => {
 cell(REVERSE, 'nodemailer', 'two sessions', async () => {
   const first = asciiMessage('nodemailer reverse first session');
   const second = asciiMessage('nodemailer reverse second session');
-  const script =
-    greeting(HELO, ['8BITMIME']) +
-    transaction(first) +
-    QUIT +
-    '\n@connect\n' +
-    greeting(HELO, ['8BITMIME']) +
-    transaction(second) +
-    QUIT;
+  const script = sessionPerMessage(HELO, [first, second], QUIT);
   await expectScriptPasses(
     script,
     async (port) => {

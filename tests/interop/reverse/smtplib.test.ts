@@ -5,7 +5,7 @@ import { asciiMessage, eightBitMessage } from '../support/messages.js';
 import { APT_TOOLS, requireTool } from '../support/peers.js';
 import { type CommandResult, runCommand } from '../support/process.js';
 import { expectScriptPasses, startScriptServer } from '../support/script-server.js';
-import { greeting, QUIT, transaction } from '../support/script-text.js';
+import { greeting, QUIT, sessionPerMessage, transaction } from '../support/script-text.js';
 
 // Python's smtplib is the client under test (it writes its verbs in lower case, which the script
 // server compares case-insensitively, and never pipelines). Each script gets argv: port, then
@@ -125,14 +125,7 @@ cell(REVERSE, 'Python smtplib', 'refused recipient', async () => {
 cell(REVERSE, 'Python smtplib', 'two sessions', async () => {
   const first = asciiMessage('smtplib reverse first session');
   const second = asciiMessage('smtplib reverse second session');
-  const script =
-    greeting(HELO, ['8BITMIME']) +
-    transaction(first) +
-    QUIT +
-    '\n@connect\n' +
-    greeting(HELO, ['8BITMIME']) +
-    transaction(second) +
-    QUIT;
+  const script = sessionPerMessage(HELO, [first, second]);
   await expectScriptPasses(
     script,
     async (port) => {

@@ -7,7 +7,7 @@ import { APT_TOOLS, requireTool } from '../support/peers.js';
 import { type CommandResult, runCommand } from '../support/process.js';
 import { type Scratch, scratchDir } from '../support/scratch.js';
 import { expectScriptPasses, startScriptServer } from '../support/script-server.js';
-import { greeting, QUIT, transaction } from '../support/script-text.js';
+import { greeting, QUIT, sessionPerMessage, transaction } from '../support/script-text.js';
 
 // swaks is the client under test; each script is what a correct swaks session must look like.
 let scratch: Scratch;
@@ -145,14 +145,7 @@ cell(REVERSE, 'swaks', 'refused recipient', async () => {
 cell(REVERSE, 'swaks', 'two sessions', async () => {
   const first = asciiMessage('swaks reverse first session');
   const second = asciiMessage('swaks reverse second session');
-  const script =
-    greeting(HELO, ['8BITMIME']) +
-    transaction(first) +
-    QUIT +
-    '\n@connect\n' +
-    greeting(HELO, ['8BITMIME']) +
-    transaction(second) +
-    QUIT;
+  const script = sessionPerMessage(HELO, [first, second]);
   await expectScriptPasses(
     script,
     async (port) => {

@@ -62,3 +62,13 @@ export function transaction(message: string, options: TransactionScript = {}): s
 
 /** The end of a session. */
 export const QUIT = 'C: QUIT\nS: 221 2.0.0 bye\n';
+
+/**
+ * One session per message, in order: the greeting with 8BITMIME, one transaction, then `ending`
+ * (QUIT, or `@closed` for a client that hangs up without it).
+ */
+export function sessionPerMessage(helo: string, messages: readonly string[], ending = QUIT): string {
+  return messages
+    .map((message) => greeting(helo, ['8BITMIME']) + transaction(message) + ending)
+    .join('\n@connect\n');
+}
