@@ -33,6 +33,7 @@ import { commandSyntax } from './command-syntax.js';
 import { describeCause } from './describe.js';
 import type { DiagnosticList } from './diagnostics.js';
 import { mergeServerSettings } from './directives.js';
+import { codeMatches } from './matcher.js';
 import { spanRanges } from './ranges.js';
 import {
   createSession,
@@ -502,16 +503,5 @@ function refusesData(item: QueueItem, patterns: readonly LinePattern[]): boolean
   if (item.kind !== 'command' || item.verb !== 'DATA' || item.chunk !== undefined) return false;
   const first = patterns.find((pattern) => pattern.kind !== 'ellipsis');
   if (!first) return false;
-  const code = first.code.source;
-  return !codeCanBe(code, '354');
-}
-
-/** Whether a code pattern (`354`, `3xx`, `xxx`) can match the given code. */
-function codeCanBe(pattern: string, code: string): boolean {
-  if (pattern.length !== code.length) return true;
-  for (let i = 0; i < code.length; i++) {
-    const expected = pattern[i];
-    if (expected !== code[i] && expected !== 'x' && expected !== 'X') return false;
-  }
-  return true;
+  return !codeMatches(first.code.source, 354);
 }
